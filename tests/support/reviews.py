@@ -1,0 +1,54 @@
+"""Helpers shared by the end-to-end tests: actors, starting reviews, replaying histories."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from temporalio.client import Client, WorkflowHandle
+from temporalio.worker import Replayer
+
+from temporal_review.worker import ReviewPlugin
+from temporal_review.workflows import (
+    Actor,
+    ReviewRequest,
+    ReviewState,
+    ReviewWorkflow,
+    start_review,
+)
+
+ALICE = Actor(id="alice", groups=("editors",))
+BOB = Actor(id="bob", groups=("editors",))
+MALLORY = Actor(id="mallory", groups=("marketing",))
+OPERATOR = Actor(id="ops", operator=True)
+AGENT = Actor(id="agent")
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+async def start(client: Client, task_queue: str, **fields: Any) -> WorkflowHandle[Any, Any]:
+    """Start a review routed to the editors group unless told otherwise."""
+    fields.setdefault("title", "Check this")
+    fields.setdefault("groups", ["editors"])
+    fields.setdefault("review_id", new_id())
+    return await start_review(client, ReviewRequest(**fields), task_queue=task_queue)
+
+
+async def state_of(handle: WorkflowHandle[Any, Any]) -> ReviewState:
+    return await handle.query(ReviewWorkflow.state)
+
+
+async def history_length(handle: WorkflowHandle[Any, Any]) -> int:
+    return len((await handle.fetch_history()).events)
+
+
+async def assert_replays(client: Client, *handles: WorkflowHandle[Any, Any]) -> None:
+    """Replay each workflow's recorded history with the current code (determinism)."""
+    # The plugin registers the review and example agent workflows, as on a real worker.
+    replayer = Replayer(workflows=[], plugins=[ReviewPlugin(include_example_agent=True)])
+    for handle in handles:
+        history = await handle.fetch_history()
+        result = await replayer.replay_workflow(history, raise_on_replay_failure=True)
+        assert result.replay_failure is None

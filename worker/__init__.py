@@ -1,0 +1,19 @@
+"""Running reviews: the Temporal plugin, the worker process, the embedded dev stack."""
+
+from temporal_review.worker._plugin import PASSTHROUGH_MODULES, ReviewPlugin
+from temporal_review.worker.binaries import temporal_cli_path, test_server_path
+from temporal_review.worker.run import connect, run_worker
+from temporal_review.worker.search_attributes import dev_server_flags, ensure_search_attributes
+from temporal_review.worker.settings import WorkerSettings
+
+__all__ = [
+    "PASSTHROUGH_MODULES",
+    "ReviewPlugin",
+    "WorkerSettings",
+    "connect",
+    "dev_server_flags",
+    "ensure_search_attributes",
+    "run_worker",
+    "temporal_cli_path",
+    "test_server_path",
+]

