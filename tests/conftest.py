@@ -71,9 +71,17 @@ async def worker(client: Client, task_queue: str) -> AsyncIterator[Worker]:
         yield running
 
 
-@pytest.fixture
-async def skipping_worker(
-    skipping_env: WorkflowEnvironment, task_queue: str
-) -> AsyncIterator[Worker]:
-    async with Worker(skipping_env.client, task_queue=task_queue) as running:
+SKIPPING_QUEUE = "reviews-time-skipping"
+
+
+@pytest.fixture(scope="session")
+async def skipping_worker(skipping_env: WorkflowEnvironment) -> AsyncIterator[Worker]:
+    """One worker for the whole session: the test server stops skipping time while any
+    workflow task waits, so reviews a test leaves open must keep a worker."""
+    async with Worker(skipping_env.client, task_queue=SKIPPING_QUEUE) as running:
         yield running
+
+
+@pytest.fixture
+def skipping_queue(skipping_worker: Worker) -> str:
+    return SKIPPING_QUEUE

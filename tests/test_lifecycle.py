@@ -88,6 +88,9 @@ async def test_release_returns_to_pending(client: Client, task_queue: str) -> No
     await handle.execute_update(ReviewWorkflow.claim, ClaimInput(reviewer=ALICE))
     released = await handle.execute_update(ReviewWorkflow.release, ReleaseInput(reviewer=ALICE))
     assert (released.status, released.claimed_by) == (ReviewStatus.PENDING, None)
+    unclaimed = (await handle.describe()).typed_search_attributes
+    assert unclaimed.get(sa.CLAIMED_BY) is None
+    assert unclaimed.get(sa.STATUS) == "pending"
     claimed = await handle.execute_update(ReviewWorkflow.claim, ClaimInput(reviewer=BOB))
     assert claimed.claimed_by == "bob"
     described = await handle.describe()

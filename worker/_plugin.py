@@ -17,6 +17,21 @@ from temporal_review.activities.webhooks import WebhookSender
 from temporal_review.workflows.example_agent import ExampleAgentWorkflow
 from temporal_review.workflows.review_workflow import ReviewWorkflow
 
+CONTRACT_MODULES = (
+    "checks",
+    "content",
+    "details",
+    "errors",
+    "messages",
+    "names",
+    "request",
+    "response_spec",
+    "routing",
+    "search_attributes",
+    "state",
+    "validation",
+)
+
 PASSTHROUGH_MODULES = (
     # Review models are pydantic models validated inside workflow code: importing pydantic
     # once outside the sandbox keeps replays fast and model classes a single identity.
@@ -25,6 +40,10 @@ PASSTHROUGH_MODULES = (
     "annotated_types",
     # Activity modules hold no workflow code; workflows only read their models.
     "temporal_review.activities",
+    # The review contract and its pure helpers: agent workflows and the review workflow
+    # must share one class per model, or pydantic refuses a DecisionSpec built by the other.
+    # Modules that define workflows stay sandboxed.
+    *(f"temporal_review.workflows.{name}" for name in CONTRACT_MODULES),
 )
 
 

@@ -36,9 +36,9 @@ Reviser = Callable[[ChangeRequest], Awaitable[dict[str, Any]]]
 class ReviewSession:
     """A review started from a parent workflow, with its change requests routed back here."""
 
-    def __init__(self, request: ReviewRequest, handle: workflow.ChildWorkflowHandle[Any, Any]):
+    def __init__(self, request: ReviewRequest) -> None:
         self.request = request
-        self._handle = handle
+        self._child: workflow.ChildWorkflowHandle[Any, Any] | None = None
         self._pending: list[ChangeRequest] = []
         self._received: set[int] = set()
         self._submitted: set[int] = set()
@@ -62,13 +62,15 @@ class ReviewSession:
         """
         review_id = request.review_id or str(workflow.uuid4())
         request = request.model_copy(update={"review_id": review_id, "notify_parent": listen})
-        session: ReviewSession
+        session = cls(request)
+
+        def on_change_request(change: ChangeRequest) -> None:  # typed: the payload decodes to it
+            session._on_change_request(change)
+
         if listen:
             # Registered before the child starts, so no change request can arrive unheard.
-            workflow.set_signal_handler(
-                changes_requested_signal(review_id), lambda c: session._on_change_request(c)
-            )
-        handle = await workflow.start_child_workflow(
+            workflow.set_signal_handler(changes_requested_signal(review_id), on_change_request)
+        session._child = await workflow.start_child_workflow(
             ReviewWorkflow.run,
             ReviewInput(request=request),
             id=workflow_id_for(review_id),
@@ -77,8 +79,12 @@ class ReviewSession:
             static_summary=static_summary(request),
             static_details=static_details(request),
         )
-        session = cls(request, handle)
         return session
+
+    @property
+    def _handle(self) -> workflow.ChildWorkflowHandle[Any, Any]:
+        assert self._child is not None, "ReviewSession.start() has not finished"
+        return self._child
 
     async def next_change_request(self) -> ChangeRequest | None:
         """Wait for the next change request; None once the review has ended."""

@@ -26,7 +26,12 @@ _STRING_KINDS = {FieldKind.TEXT, FieldKind.MARKDOWN, FieldKind.IMAGE, FieldKind.
 
 
 def check_field_value(kind: FieldKind, value: JsonValue) -> str | None:
-    """Return why ``value`` cannot be the value of a field of ``kind``, or None if it can."""
+    """Return why ``value`` cannot be the value of a field of ``kind``, or None if it can.
+
+    None (an empty field) fits every kind.
+    """
+    if value is None:
+        return None
     if kind in _STRING_KINDS:
         if not isinstance(value, str):
             return f"a {kind.value} field holds a string, got {type(value).__name__}"
