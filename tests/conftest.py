@@ -12,19 +12,13 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from support.reviews import review_plugin
 from temporal_review.worker import (
-    ReviewPlugin,
     ensure_search_attributes,
     temporal_cli_path,
     test_server_path,
 )
 from temporal_review.workflows import search_attributes
-
-WEBHOOK_SECRETS = {"receiver": "test-secret-ñ-1234567890"}
-
-
-def review_plugin() -> ReviewPlugin:
-    return ReviewPlugin(webhook_secrets=WEBHOOK_SECRETS, include_example_agent=True)
 
 
 @pytest.fixture(scope="session")

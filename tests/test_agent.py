@@ -25,10 +25,10 @@ pytestmark = pytest.mark.usefixtures("worker")
 
 
 async def wait_for(
-    handle: WorkflowHandle[Any, Any], status: ReviewStatus, revision: int, timeout: float = 15
+    handle: WorkflowHandle[Any, Any], status: ReviewStatus, revision: int, within: float = 15
 ) -> None:
     """Poll the review's state query until it reaches ``status`` at ``revision``."""
-    deadline = asyncio.get_running_loop().time() + timeout
+    deadline = asyncio.get_running_loop().time() + within
     while True:
         try:
             state = await state_of(handle)

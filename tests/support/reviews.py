@@ -17,6 +17,15 @@ from temporal_review.workflows import (
     start_review,
 )
 
+WEBHOOK_SECRETS = {"receiver": "test-secret-ñ-1234567890"}
+"""Secrets the test workers sign with; requests name them only by reference."""
+
+
+def review_plugin() -> ReviewPlugin:
+    """The plugin test workers run: test secrets and the example agent."""
+    return ReviewPlugin(webhook_secrets=WEBHOOK_SECRETS, include_example_agent=True)
+
+
 ALICE = Actor(id="alice", groups=("editors",))
 BOB = Actor(id="bob", groups=("editors",))
 MALLORY = Actor(id="mallory", groups=("marketing",))

@@ -1,0 +1,109 @@
+"""A real HTTP webhook receiver on loopback that verifies signatures and counts events by id."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from temporal_review.activities import (
+    EVENT_ID_HEADER,
+    SIGNATURE_HEADER,
+    TIMESTAMP_HEADER,
+    InvalidSignature,
+    verify_signature,
+)
+
+
+@dataclass
+class Receiver:
+    """What the receiver saw. ``behaviour(path, attempt_of_this_event) -> status``."""
+
+    secret: str
+    url: str = ""
+    posts: list[dict[str, Any]] = field(default_factory=list)
+    accepted: list[dict[str, Any]] = field(default_factory=list)
+    bad_signatures: int = 0
+    in_flight: int = 0
+    status_for: Any = None  # callable(path, attempt) -> int
+    delay: float = 0.0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def attempts_by_id(self) -> Counter[str]:
+        return Counter(p["id"] for p in self.posts)
+
+    def accepted_ids(self) -> list[str]:
+        """Event ids in the order first accepted, each once (what a deduplicating app keeps)."""
+        seen: list[str] = []
+        for event in self.accepted:
+            if event["id"] not in seen:
+                seen.append(event["id"])
+        return seen
+
+    def wait_for(self, count: int, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while len(self.accepted_ids()) < count:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"received {self.accepted_ids()} of {count} events")
+            time.sleep(0.05)
+
+
+@contextmanager
+def running_receiver(secret: str) -> Iterator[Receiver]:
+    receiver = Receiver(secret=secret)
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            try:
+                verify_signature(
+                    receiver.secret,
+                    body,
+                    self.headers.get(TIMESTAMP_HEADER),
+                    self.headers.get(SIGNATURE_HEADER),
+                )
+            except InvalidSignature:
+                with receiver.lock:
+                    receiver.bad_signatures += 1
+                self._answer(401)
+                return
+            event = json.loads(body)
+            assert self.headers.get(EVENT_ID_HEADER) == event["id"]
+            with receiver.lock:
+                receiver.posts.append(event)
+                attempt = receiver.attempts_by_id()[event["id"]]
+                receiver.in_flight += 1
+            try:
+                time.sleep(receiver.delay)
+                status = receiver.status_for(self.path, attempt) if receiver.status_for else 200
+                if status < 300:
+                    with receiver.lock:
+                        receiver.accepted.append(event)
+                self._answer(status)
+            finally:
+                with receiver.lock:
+                    receiver.in_flight -= 1
+
+        def _answer(self, status: int) -> None:
+            self.send_response(status)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass  # keep test output quiet
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    receiver.url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield receiver
+    finally:
+        server.shutdown()
+        server.server_close()
