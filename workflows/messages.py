@@ -97,6 +97,18 @@ class ActionResult(BaseModel):
     claimed_by: str | None = None
     lease_expires_at: datetime | None = None
 
+    @classmethod
+    def of(cls, state: ReviewState) -> ActionResult:
+        """The result as ``state`` stands."""
+        return cls(
+            review_id=state.review_id,
+            status=state.status,
+            revision=state.revision,
+            tier=state.tier,
+            claimed_by=state.claimed_by,
+            lease_expires_at=state.lease_expires_at,
+        )
+
 
 class ContentSubmission(_Input):
     """Signal from a parent agent: content for the revision after ``revision``."""

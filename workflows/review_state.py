@@ -16,10 +16,8 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from temporal_review.activities.events import ReviewEvent
-    from temporal_review.workflows import search_attributes as sa
-    from temporal_review.workflows.details import current_details
+    from temporal_review.workflows.deadlines import Due, due
     from temporal_review.workflows.messages import (
-        ActionResult,
         CarriedState,
         OutboxItem,
         RequestChangesInput,
@@ -27,8 +25,6 @@ with workflow.unsafe.imports_passed_through():
     )
     from temporal_review.workflows.request import EventType, ReviewRequest
     from temporal_review.workflows.routing import (
-        Tier,
-        candidate_keys,
         final_deadline,
         tier_count,
         tier_deadline,
@@ -44,10 +40,9 @@ with workflow.unsafe.imports_passed_through():
         ReviewState,
         ReviewStatus,
     )
+    from temporal_review.workflows.update_ids import UpdateMemory
     from temporal_review.workflows.validation import validate_response
-
-REMEMBERED_UPDATES = 500
-"""Update ids kept for deduplication across continue-as-new (newest win)."""
+    from temporal_review.workflows.visibility import publish
 
 
 class ReviewStateMachine:
@@ -57,12 +52,11 @@ class ReviewStateMachine:
         self.request = request
         self.woken = False  # set by every transition: the main loop re-aims its timer
         self.on_event: Callable[[ReviewEvent, EventType], None] = lambda e, t: None
-        self._update_results: dict[str, ActionResult]
+        self.updates = UpdateMemory(carried.update_results if carried else None)
         if carried is not None:
             self.state = carried.state
             self._tier_started_at = carried.tier_started_at
             self._event_seq = carried.event_seq
-            self._update_results = dict(carried.update_results)
             return
         now = workflow.now()
         tier = tier_routing(request, 0)
@@ -88,7 +82,6 @@ class ReviewStateMachine:
         )
         self._tier_started_at = now
         self._event_seq = 0
-        self._update_results = {}
 
     # --- transitions -------------------------------------------------------------------
 
@@ -211,11 +204,13 @@ class ReviewStateMachine:
         self._end(ReviewStatus.CANCELLED, EventType.CANCELLED, actor, "cancelled", comment=reason)
 
     def deadline_reached(self) -> None:
-        """The timer fired: apply whichever deadlines have passed, the final one first."""
-        s, now = self.state, workflow.now()
-        if s.deadline is not None and s.deadline <= now:
+        """The timer fired: apply the deadline that has passed."""
+        passed = due(self.state, workflow.now())
+        if passed is Due.FINAL:
             default = self.request.default_response
-            if default is not None:
+            if default is None:
+                self._end(ReviewStatus.ESCALATED, EventType.ESCALATED, SYSTEM, "deadline passed")
+            else:
                 self._end(
                     ReviewStatus.TIMED_OUT,
                     EventType.TIMED_OUT,
@@ -224,76 +219,14 @@ class ReviewStateMachine:
                     response=default,
                     default_applied=True,
                 )
-            else:
-                self._end(ReviewStatus.ESCALATED, EventType.ESCALATED, SYSTEM, "deadline passed")
-        elif (
-            self._tier_deadline_active() and s.tier_deadline is not None and s.tier_deadline <= now
-        ):
+        elif passed is Due.TIER:
             self.escalate(SYSTEM, "tier deadline passed")
-        elif s.status is ReviewStatus.CLAIMED and s.lease_expires_at and s.lease_expires_at <= now:
+        elif passed is Due.LEASE:
             self.release(SYSTEM, "lease expired")
 
     def note(self, actor: Actor, action: str, detail: str) -> None:
         """An audit entry that is not a transition (no event)."""
         self.state.audit.append(self._audit(actor, action, detail))
-
-    # --- timers ------------------------------------------------------------------------
-
-    def next_deadline(self) -> datetime | None:
-        """The earliest of the final deadline, the tier deadline and the lease."""
-        s = self.state
-        candidates = [s.deadline]
-        if self._tier_deadline_active():
-            candidates.append(s.tier_deadline)
-        if s.status is ReviewStatus.CLAIMED:
-            candidates.append(s.lease_expires_at)
-        present = [c for c in candidates if c is not None]
-        return min(present) if present else None
-
-    def deadline_summary(self) -> str:
-        """Names the timer in the Temporal UI."""
-        s, at = self.state, self.next_deadline()
-        if at is None:
-            return "waiting for a reviewer"
-        if at == s.deadline:
-            return "final deadline"
-        if at == s.lease_expires_at and s.status is ReviewStatus.CLAIMED:
-            return f"claim lease of {s.claimed_by}"
-        return f"escalation from tier {s.tier}"
-
-    def _tier_deadline_active(self) -> bool:
-        # While the agent reworks content the reviewers are not late; the clock restarts
-        # when the new revision arrives.
-        return self.state.status is not ReviewStatus.CHANGES_REQUESTED
-
-    # --- update ids --------------------------------------------------------------------
-
-    def seen_update(self) -> bool:
-        """Whether the update being handled already acted (a retry with the same id)."""
-        return self.result_of_seen_update() is not None
-
-    def result_of_seen_update(self) -> ActionResult | None:
-        """The first result of the update being handled, if its id already acted."""
-        info = workflow.current_update_info()
-        return self._update_results.get(info.id) if info is not None else None
-
-    def remember_update(self) -> ActionResult:
-        """Record the result of the update being handled under its id."""
-        s = self.state
-        result = ActionResult(
-            review_id=s.review_id,
-            status=s.status,
-            revision=s.revision,
-            tier=s.tier,
-            claimed_by=s.claimed_by,
-            lease_expires_at=s.lease_expires_at,
-        )
-        info = workflow.current_update_info()
-        if info is not None:
-            self._update_results[info.id] = result
-            while len(self._update_results) > REMEMBERED_UPDATES:
-                del self._update_results[next(iter(self._update_results))]
-        return result
 
     # --- outcome, continue-as-new, bookkeeping -------------------------------------------
 
@@ -308,31 +241,13 @@ class ReviewStateMachine:
             state=self.state,
             tier_started_at=self._tier_started_at,
             event_seq=self._event_seq,
-            update_results=self._update_results,
+            update_results=self.updates.results,
             outbox=outbox,
         )
 
     def refresh(self) -> None:
         """Write search attributes and current details from the state."""
-        s = self.state
-        tier = Tier(index=s.tier, queue=s.queue, users=s.users, groups=s.groups)
-        deadlines = [d for d in (s.tier_deadline, s.deadline) if d is not None]
-        workflow.upsert_search_attributes(
-            [
-                sa.STATUS.value_set(s.status.value),
-                sa.QUEUE.value_set(s.queue),
-                sa.CANDIDATES.value_set(candidate_keys(tier)),
-                sa.CLAIMED_BY.value_set(s.claimed_by)
-                if s.claimed_by
-                else sa.CLAIMED_BY.value_unset(),
-                sa.PRIORITY.value_set(s.priority.value),
-                sa.DEADLINE.value_set(min(deadlines))
-                if deadlines and not s.status.is_terminal
-                else sa.DEADLINE.value_unset(),
-                sa.TEMPLATE.value_set(s.template) if s.template else sa.TEMPLATE.value_unset(),
-            ]
-        )
-        workflow.set_current_details(current_details(s, self.request.review_url))
+        publish(self.state, self.request.review_url)
 
     def _end(
         self,

@@ -10,25 +10,18 @@ decision.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
-from temporalio.exceptions import ActivityError, ApplicationError, FailureError
+from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     # Activity modules and pydantic models: imported once outside the sandbox so replay
     # does not re-import them per workflow and model classes keep one identity.
-    from temporal_review.activities.events import (
-        DELIVER_WEBHOOK,
-        UNKNOWN_SECRET,
-        WEBHOOK_REJECTED,
-        DeliveryResult,
-        ReviewEvent,
-        WebhookDelivery,
-    )
+    from temporal_review.activities.events import ReviewEvent, WebhookDelivery
     from temporal_review.workflows import checks
+    from temporal_review.workflows.deadlines import next_deadline, timer_summary
     from temporal_review.workflows.messages import (
         ActionResult,
         CancelInput,
@@ -43,11 +36,8 @@ with workflow.unsafe.imports_passed_through():
         ReviewInput,
         UpdateContentInput,
     )
-    from temporal_review.workflows.names import (
-        SUBMIT_CONTENT_SIGNAL,
-        changes_requested_signal,
-        review_id_from,
-    )
+    from temporal_review.workflows.names import SUBMIT_CONTENT_SIGNAL, review_id_from
+    from temporal_review.workflows.outbox import Outbox
     from temporal_review.workflows.request import EventType
     from temporal_review.workflows.review_state import ReviewStateMachine
     from temporal_review.workflows.state import (
@@ -56,15 +46,6 @@ with workflow.unsafe.imports_passed_through():
         ReviewOutcome,
         ReviewState,
     )
-
-DELIVERY_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=1),
-    backoff_coefficient=2.0,
-    maximum_interval=timedelta(minutes=5),
-    non_retryable_error_types=[WEBHOOK_REJECTED, UNKNOWN_SECRET],
-)
-DELIVERY_DEADLINE = timedelta(days=1)
-"""How long one event keeps being retried before it is recorded as failed."""
 
 
 @workflow.defn(name="ReviewWorkflow")
@@ -75,9 +56,8 @@ class ReviewWorkflow:
     def __init__(self, input: ReviewInput) -> None:
         review_id = review_id_from(workflow.info().workflow_id)
         self._machine = ReviewStateMachine(input.request, review_id, input.carried)
-        self._outbox: list[OutboxItem] = list(input.carried.outbox) if input.carried else []
-        self._closing = False  # drain every queued side effect, then stop
-        self._handing_over = False  # stop after the side effect in flight (continue-as-new)
+        queued = list(input.carried.outbox) if input.carried else []
+        self._outbox = Outbox(review_id, queued, self._note_failure)
         self._machine.on_event = self._on_event
         # Here, not in run(): updates delivered with the first task run before run() starts.
         if input.carried is None:
@@ -92,7 +72,7 @@ class ReviewWorkflow:
     @workflow.run
     async def run(self, input: ReviewInput) -> ReviewOutcome:
         """Wait for a decision, a deadline or cancellation; then deliver what is queued."""
-        drainer = asyncio.create_task(self._drain_outbox())
+        drainer = asyncio.create_task(self._outbox.drain())
         try:
             hand_over = await self._wait_for_end()
         except asyncio.CancelledError:
@@ -100,7 +80,7 @@ class ReviewWorkflow:
             await self._close(drainer)
             raise
         if hand_over:
-            self._handing_over = True
+            self._outbox.hand_over()
             await drainer
             await workflow.wait_condition(workflow.all_handlers_finished)
             workflow.continue_as_new(ReviewInput(request=input.request, carried=self._carry()))
@@ -113,7 +93,7 @@ class ReviewWorkflow:
             if workflow.info().is_continue_as_new_suggested():
                 return True
             self._machine.woken = False
-            deadline = self._machine.next_deadline()
+            deadline = next_deadline(self._state)
             if deadline is not None and deadline <= workflow.now():
                 self._machine.deadline_reached()
                 continue
@@ -125,7 +105,7 @@ class ReviewWorkflow:
                         or workflow.info().is_continue_as_new_suggested()
                     ),
                     timeout=_until(deadline),
-                    timeout_summary=self._machine.deadline_summary(),
+                    timeout_summary=timer_summary(self._state),
                 )
             except TimeoutError:
                 self._machine.deadline_reached()
@@ -133,7 +113,7 @@ class ReviewWorkflow:
 
     async def _close(self, drainer: asyncio.Task[None]) -> None:
         """Deliver everything queued and let running handlers finish, whatever arrives."""
-        self._closing = True
+        self._outbox.close()
         while True:
             try:
                 await drainer
@@ -143,7 +123,7 @@ class ReviewWorkflow:
                 continue  # the review already ended: finishing its deliveries wins
 
     def _carry(self) -> CarriedState:
-        return self._machine.carry(list(self._outbox))
+        return self._machine.carry(list(self._outbox.items))
 
     # --- queries -----------------------------------------------------------------------
 
@@ -161,7 +141,7 @@ class ReviewWorkflow:
 
     @claim.validator
     def _check_claim(self, params: ClaimInput) -> None:
-        if not self._machine.seen_update():
+        if self._fresh_update():
             checks.claim(self._state, params, workflow.now())
 
     @workflow.update
@@ -171,7 +151,7 @@ class ReviewWorkflow:
 
     @release.validator
     def _check_release(self, params: ReleaseInput) -> None:
-        if not self._machine.seen_update():
+        if self._fresh_update():
             checks.release(self._state, params)
 
     @workflow.update
@@ -181,7 +161,7 @@ class ReviewWorkflow:
 
     @respond.validator
     def _check_respond(self, params: RespondInput) -> None:
-        if not self._machine.seen_update():
+        if self._fresh_update():
             checks.respond(self._machine.request, self._state, params, workflow.now())
 
     @workflow.update
@@ -191,7 +171,7 @@ class ReviewWorkflow:
 
     @request_changes.validator
     def _check_request_changes(self, params: RequestChangesInput) -> None:
-        if not self._machine.seen_update():
+        if self._fresh_update():
             checks.request_changes(self._machine.request, self._state, params, workflow.now())
 
     @workflow.update
@@ -201,7 +181,7 @@ class ReviewWorkflow:
 
     @update_content.validator
     def _check_update_content(self, params: UpdateContentInput) -> None:
-        if not self._machine.seen_update():
+        if self._fresh_update():
             checks.update_content(self._state, params)
 
     @workflow.update
@@ -211,7 +191,7 @@ class ReviewWorkflow:
 
     @escalate.validator
     def _check_escalate(self, params: EscalateInput) -> None:
-        if not self._machine.seen_update():
+        if self._fresh_update():
             checks.escalate(self._state, params.actor, params.revision)
 
     @workflow.update
@@ -221,7 +201,7 @@ class ReviewWorkflow:
 
     @cancel.validator
     def _check_cancel(self, params: CancelInput) -> None:
-        if not self._machine.seen_update():
+        if self._fresh_update():
             checks.live(self._state)
 
     @workflow.signal(name=SUBMIT_CONTENT_SIGNAL)
@@ -246,15 +226,22 @@ class ReviewWorkflow:
     def _request_changes(self, params: RequestChangesInput) -> None:
         change_request = self._machine.request_changes(params)
         if self._machine.request.notify_parent and workflow.info().parent is not None:
-            self._outbox.append(OutboxItem(parent_notice=change_request))
+            self._outbox.add(OutboxItem(parent_notice=change_request))
 
-    def _once(self, apply: Any) -> ActionResult:
+    def _fresh_update(self) -> bool:
+        """False for a retry of an update id that already acted: its validator must accept
+        it (the handler answers with the first result) even if the review moved on."""
+        return self._machine.updates.result_of_current() is None
+
+    def _once(self, apply: Callable[[], object]) -> ActionResult:
         """Apply an action unless this update id already did (ids survive continue-as-new)."""
-        previous = self._machine.result_of_seen_update()
+        previous = self._machine.updates.result_of_current()
         if previous is not None:
             return previous
         apply()
-        return self._machine.remember_update()
+        result = ActionResult.of(self._state)
+        self._machine.updates.remember_current(result)
+        return result
 
     # --- side effects ------------------------------------------------------------------
 
@@ -264,47 +251,10 @@ class ReviewWorkflow:
                 delivery = WebhookDelivery(
                     url=callback.url, secret_ref=callback.secret_ref, event=event
                 )
-                self._outbox.append(OutboxItem(webhook=delivery))
+                self._outbox.add(OutboxItem(webhook=delivery))
 
-    async def _drain_outbox(self) -> None:
-        while True:
-            await workflow.wait_condition(
-                lambda: bool(self._outbox) or self._closing or self._handing_over
-            )
-            if self._handing_over or not self._outbox:
-                return
-            await self._perform(self._outbox[0])
-            self._outbox.pop(0)
-
-    async def _perform(self, item: OutboxItem) -> None:
-        if item.webhook is not None:
-            await self._deliver(item.webhook)
-        elif item.parent_notice is not None:
-            parent = workflow.info().parent
-            assert parent is not None
-            handle = workflow.get_external_workflow_handle(parent.workflow_id)
-            try:
-                await handle.signal(
-                    changes_requested_signal(self._state.review_id), item.parent_notice
-                )
-            except FailureError as err:
-                self._machine.note(SYSTEM, "parent not notified", str(err))
-
-    async def _deliver(self, delivery: WebhookDelivery) -> None:
-        host = delivery.url.split("/")[2] if delivery.url.count("/") >= 2 else delivery.url
-        try:
-            await workflow.execute_activity(
-                DELIVER_WEBHOOK,
-                delivery,
-                result_type=DeliveryResult,
-                start_to_close_timeout=timedelta(seconds=30),
-                schedule_to_close_timeout=DELIVERY_DEADLINE,
-                retry_policy=DELIVERY_RETRY,
-                summary=f"{delivery.event.type} to {host}",
-            )
-        except ActivityError as err:
-            reason = str(err.cause) if err.cause is not None else str(err)
-            self._machine.note(SYSTEM, "webhook failed", f"{delivery.event.id} to {host}: {reason}")
+    def _note_failure(self, action: str, detail: str) -> None:
+        self._machine.note(SYSTEM, action, detail)
 
 
 def _until(deadline: datetime | None) -> timedelta | None:
