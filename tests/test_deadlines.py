@@ -8,7 +8,7 @@ import pytest
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.testing import WorkflowEnvironment
 
-from support.reviews import ALICE, BOB, start, state_of
+from support.reviews import ALICE, BOB, assert_replays, start, state_of
 from temporal_review.workflows import (
     Actor,
     ClaimInput,
@@ -67,6 +67,7 @@ async def test_three_tier_escalation_chain_over_days_then_default(
     escalations = [e for e in outcome.audit if e.action == "escalated"]
     assert [round((e.at - t0) / timedelta(hours=1)) for e in escalations] == [24, 72]
     assert round((outcome.audit[-1].at - t0) / timedelta(days=1)) == 7
+    await assert_replays(client, handle)
 
 
 async def test_timeout_without_default_ends_escalated(
@@ -116,6 +117,7 @@ async def test_claim_lease_expires_and_renews(
     assert state.audit[-1].action == "lease expired"
     won = await handle.execute_update(ReviewWorkflow.claim, ClaimInput(reviewer=BOB))
     assert won.claimed_by == "bob"
+    await assert_replays(skipping_env.client, handle)
 
 
 async def test_tier_clock_pauses_while_agent_reworks(

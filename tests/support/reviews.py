@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import os
+import re
 import uuid
+from pathlib import Path
 from typing import Any
 
-from temporalio.client import Client, WorkflowHandle
+from temporalio.client import Client, WorkflowHandle, WorkflowHistory
 from temporalio.worker import Replayer
 
 from temporal_review.worker import ReviewPlugin
@@ -53,11 +57,38 @@ async def history_length(handle: WorkflowHandle[Any, Any]) -> int:
     return len((await handle.fetch_history()).events)
 
 
+HISTORY_DIR = Path(__file__).resolve().parents[1] / "histories"
+RECORD_ENV = "TEMPORAL_REVIEW_RECORD_HISTORIES"
+
+
+def replayer() -> Replayer:
+    """A replayer set up like a real worker (the plugin registers the workflows)."""
+    return Replayer(workflows=[], plugins=[ReviewPlugin(include_example_agent=True)])
+
+
 async def assert_replays(client: Client, *handles: WorkflowHandle[Any, Any]) -> None:
-    """Replay each workflow's recorded history with the current code (determinism)."""
-    # The plugin registers the review and example agent workflows, as on a real worker.
-    replayer = Replayer(workflows=[], plugins=[ReviewPlugin(include_example_agent=True)])
+    """Replay each workflow's history with the current code (determinism).
+
+    With ``TEMPORAL_REVIEW_RECORD_HISTORIES=1`` the histories are also saved under
+    ``tests/histories/``, where ``test_replay.py`` replays them in every later run: that is
+    how a change that would break in-flight reviews fails a test.
+    """
     for handle in handles:
         history = await handle.fetch_history()
-        result = await replayer.replay_workflow(history, raise_on_replay_failure=True)
+        result = await replayer().replay_workflow(history, raise_on_replay_failure=True)
         assert result.replay_failure is None
+        if os.environ.get(RECORD_ENV):
+            _save(history)
+
+
+def _save(history: WorkflowHistory) -> None:
+    test = os.environ.get("PYTEST_CURRENT_TEST", "unknown").split(" ")[0]
+    name = re.sub(r"[^A-Za-z0-9]+", "_", test.split("::")[-1]).strip("_")
+    kind = history.events[0].workflow_execution_started_event_attributes.workflow_type.name
+    HISTORY_DIR.mkdir(exist_ok=True)
+    path = HISTORY_DIR / f"{name}.{kind}.json"
+    path.write_text(
+        json.dumps(
+            {"workflow_id": history.workflow_id, "history": json.loads(history.to_json())}, indent=1
+        )
+    )
