@@ -30,7 +30,11 @@ def test_histories_were_recorded() -> None:
 
 @pytest.mark.parametrize("path", RECORDED, ids=lambda p: p.stem)
 async def test_recorded_history_replays(path: Path) -> None:
-    saved = json.loads(path.read_text())
-    history = WorkflowHistory.from_json(saved["workflow_id"], saved["history"])
+    history = _load(path)
     result = await replayer().replay_workflow(history, raise_on_replay_failure=False)
     assert result.replay_failure is None, f"{path.name}: {result.replay_failure}"
+
+
+def _load(path: Path) -> WorkflowHistory:
+    saved = json.loads(path.read_text())
+    return WorkflowHistory.from_json(saved["workflow_id"], saved["history"])
