@@ -1,0 +1,85 @@
+"""``temporal-review dev``: the embedded stack starts, shows a waiting review, and stops on Ctrl-C."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+from temporalio.client import Client
+
+from temporal_review.worker import ReviewPlugin
+from temporal_review.workflows import ReviewStatus, ReviewWorkflow
+from temporal_review.workflows import search_attributes as sa
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def port_open(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+async def test_dev_stack_seeds_a_waiting_review_and_stops_cleanly(tmp_path: Path) -> None:
+    port, ui_port = free_port(), free_port()
+    command = [
+        str(Path(sys.executable).parent / "temporal-review"),
+        "dev",
+        "--state-dir",
+        str(tmp_path / "state"),
+        "--port",
+        str(port),
+        "--ui-port",
+        str(ui_port),
+    ]
+    stack = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        banner = await asyncio.wait_for(asyncio.to_thread(_read_banner, stack), timeout=90)
+        review_line = next(line for line in banner if "Waiting review" in line)
+        workflow_id = review_line.strip().rsplit("/", 1)[1]
+        assert (tmp_path / "state" / "temporal.db").exists()  # SQLite file in the state folder
+        assert port_open(ui_port)
+
+        client = await Client.connect(f"127.0.0.1:{port}", plugins=[ReviewPlugin()])
+        handle = client.get_workflow_handle(workflow_id)
+        state = await _state_when_ready(handle)
+        assert state.status is ReviewStatus.PENDING and state.fields[0].name == "draft"
+        described = await handle.describe()
+        assert described.typed_search_attributes.get(sa.STATUS) == "pending"
+        assert described.parent_id is not None  # awaited by the example agent
+        assert "Announcement" in (await described.static_summary() or "")
+    finally:
+        stack.send_signal(signal.SIGINT)
+        out, _ = stack.communicate(timeout=60)
+    assert stack.returncode == 0, out
+    assert "stopped" in out
+    assert not port_open(port) and not port_open(ui_port)  # every child is gone
+
+
+def _read_banner(stack: subprocess.Popen[str]) -> list[str]:
+    assert stack.stdout is not None
+    lines: list[str] = []
+    for line in stack.stdout:
+        lines.append(line)
+        if line.startswith("Press Ctrl-C"):
+            return lines
+    raise AssertionError("dev stack exited early:\n" + "".join(lines))
+
+
+async def _state_when_ready(handle: object) -> object:
+    last: Exception | None = None
+    for _ in range(300):
+        try:
+            return await handle.query(ReviewWorkflow.state)  # type: ignore[attr-defined]
+        except Exception as err:  # the worker may still be starting
+            last = err
+            await asyncio.sleep(0.1)
+    raise AssertionError(f"review never answered its state query: {last!r}")
