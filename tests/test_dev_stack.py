@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from temporalio.api.sdk.v1 import WorkflowMetadata
 from temporalio.client import Client
 
 from temporal_review.worker import ReviewPlugin
@@ -56,6 +57,10 @@ async def test_dev_stack_seeds_a_waiting_review_and_stops_cleanly(tmp_path: Path
         assert described.typed_search_attributes.get(sa.STATUS) == "pending"
         assert described.parent_id is not None  # awaited by the example agent
         assert "Announcement" in (await described.static_summary() or "")
+        metadata = await handle.query("__temporal_workflow_metadata", result_type=WorkflowMetadata)
+        assert "**Status:** pending" in metadata.current_details
+        updates = {u.name: u.description for u in metadata.definition.update_definitions}
+        assert {"claim", "respond", "request_changes", "escalate"} <= set(updates)
     finally:
         stack.send_signal(signal.SIGINT)
         out, _ = stack.communicate(timeout=60)

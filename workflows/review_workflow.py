@@ -127,14 +127,18 @@ class ReviewWorkflow:
 
     # --- queries -----------------------------------------------------------------------
 
-    @workflow.query
+    @workflow.query(
+        description="The review as it stands: status, revision, content, routing, deadlines, audit."
+    )
     def state(self) -> ReviewState:
         """The review as it stands."""
         return self._state
 
     # --- reviewer and agent actions ----------------------------------------------------
 
-    @workflow.update
+    @workflow.update(
+        description="Take the review (reviewer at the current tier); renews a claim you hold."
+    )
     def claim(self, params: ClaimInput) -> ActionResult:
         """Take the review (or renew a claim you hold)."""
         return self._once(lambda: self._machine.claim(params.reviewer))
@@ -144,7 +148,7 @@ class ReviewWorkflow:
         if self._fresh_update():
             checks.claim(self._state, params, workflow.now())
 
-    @workflow.update
+    @workflow.update(description="Give a claimed review back to its queue.")
     def release(self, params: ReleaseInput) -> ActionResult:
         """Give the review back to its queue."""
         return self._once(lambda: self._machine.release(params.reviewer, "released"))
@@ -154,7 +158,7 @@ class ReviewWorkflow:
         if self._fresh_update():
             checks.release(self._state, params)
 
-    @workflow.update
+    @workflow.update(description="Answer the review at a revision; it completes.")
     def respond(self, params: RespondInput) -> ActionResult:
         """Answer the review; it completes."""
         return self._once(lambda: self._machine.respond(params, workflow.now()))
@@ -164,7 +168,7 @@ class ReviewWorkflow:
         if self._fresh_update():
             checks.respond(self._machine.request, self._state, params, workflow.now())
 
-    @workflow.update
+    @workflow.update(description="Ask the agent to redo fields, with or without instructions.")
     def request_changes(self, params: RequestChangesInput) -> ActionResult:
         """Ask the agent to redo fields."""
         return self._once(lambda: self._request_changes(params))
@@ -174,7 +178,7 @@ class ReviewWorkflow:
         if self._fresh_update():
             checks.request_changes(self._machine.request, self._state, params, workflow.now())
 
-    @workflow.update
+    @workflow.update(description="The agent's new content; the review moves to the next revision.")
     def update_content(self, params: UpdateContentInput) -> ActionResult:
         """New content from the agent; the review moves to the next revision."""
         return self._once(lambda: self._machine.new_content(params.actor, params.fields))
@@ -184,7 +188,9 @@ class ReviewWorkflow:
         if self._fresh_update():
             checks.update_content(self._state, params)
 
-    @workflow.update
+    @workflow.update(
+        description="Move to the next escalation tier now (or end escalated past the last)."
+    )
     def escalate(self, params: EscalateInput) -> ActionResult:
         """Move to the next tier now."""
         return self._once(lambda: self._machine.escalate(params.actor, params.reason))
@@ -194,7 +200,7 @@ class ReviewWorkflow:
         if self._fresh_update():
             checks.escalate(self._state, params.actor, params.revision)
 
-    @workflow.update
+    @workflow.update(description="End the review cancelled.")
     def cancel(self, params: CancelInput) -> ActionResult:
         """End the review ``cancelled``."""
         return self._once(lambda: self._machine.cancel(params.actor, params.reason or ""))
@@ -204,7 +210,10 @@ class ReviewWorkflow:
         if self._fresh_update():
             checks.live(self._state)
 
-    @workflow.signal(name=SUBMIT_CONTENT_SIGNAL)
+    @workflow.signal(
+        name=SUBMIT_CONTENT_SIGNAL,
+        description="New content from a parent agent, deduplicated by revision.",
+    )
     def submit_content(self, submission: ContentSubmission) -> None:
         """New content from a parent agent workflow (which cannot send updates).
 
