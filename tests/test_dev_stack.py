@@ -1,4 +1,4 @@
-"""``temporal-review dev``: the embedded stack starts, shows a waiting review, and stops on Ctrl-C."""
+"""``temporal-review dev``: the stack starts, shows a waiting review, and stops on Ctrl-C."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ async def test_dev_stack_seeds_a_waiting_review_and_stops_cleanly(tmp_path: Path
         "--ui-port",
         str(ui_port),
     ]
-    stack = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    stack = _spawn(command)
     try:
         banner = await asyncio.wait_for(asyncio.to_thread(_read_banner, stack), timeout=90)
         review_line = next(line for line in banner if "Waiting review" in line)
@@ -67,6 +67,10 @@ async def test_dev_stack_seeds_a_waiting_review_and_stops_cleanly(tmp_path: Path
     assert stack.returncode == 0, out
     assert "stopped" in out
     assert not port_open(port) and not port_open(ui_port)  # every child is gone
+
+
+def _spawn(command: list[str]) -> subprocess.Popen[str]:
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
 def _read_banner(stack: subprocess.Popen[str]) -> list[str]:
