@@ -16,7 +16,7 @@ from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from temporal_review.workflows.content import check_field_value
-    from temporal_review.workflows.details import static_details, static_summary
+    from temporal_review.workflows.details import list_memo, static_details, static_summary
     from temporal_review.workflows.messages import ContentSubmission, ReviewInput
     from temporal_review.workflows.names import (
         TASK_QUEUE,
@@ -78,6 +78,7 @@ class ReviewSession:
             parent_close_policy=workflow.ParentClosePolicy.REQUEST_CANCEL,
             static_summary=static_summary(request),
             static_details=static_details(request),
+            memo=list_memo(request),
         )
         return session
 

@@ -11,6 +11,11 @@ def static_summary(request: ReviewRequest) -> str:
     return f"[{request.priority.value}] {request.queue}: {request.title}"[:400]
 
 
+def list_memo(request: ReviewRequest) -> dict[str, str]:
+    """Memo returned with visibility listings, so an inbox row needs no per-review query."""
+    return {"title": request.title}
+
+
 def static_details(request: ReviewRequest) -> str:
     """What never changes about the review, shown once on the workflow page."""
     lines = [f"### {request.title}", ""]

@@ -10,7 +10,7 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     # Activity modules reach workflow code only through the sandbox passthrough.
-    from temporal_review.activities.events import WebhookDelivery
+    from temporal_review.activities.events import ReviewEvent, WebhookDelivery
 
 from temporal_review.workflows.content import JsonValue
 from temporal_review.workflows.request import ReviewRequest
@@ -118,6 +118,12 @@ class ContentSubmission(_Input):
     actor_id: str = "agent"
 
 
+class EventsQuery(_Input):
+    """Ask for the review's recent events after sequence number ``after_seq``."""
+
+    after_seq: int = Field(default=0, ge=0)
+
+
 class ReviewInput(BaseModel):
     """The review workflow's input: the request, and on continue-as-new what it carries."""
 
@@ -140,6 +146,7 @@ class CarriedState(BaseModel):
     event_seq: int
     update_results: dict[str, ActionResult]
     outbox: list[OutboxItem]
+    recent_events: list[ReviewEvent] = Field(default_factory=list)
 
 
 ReviewInput.model_rebuild()

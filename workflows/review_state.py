@@ -45,6 +45,10 @@ with workflow.unsafe.imports_passed_through():
     from temporal_review.workflows.visibility import publish
 
 
+RECENT_EVENTS = 200
+"""Events kept for the ``events`` query (live streams read them)."""
+
+
 class ReviewStateMachine:
     """The live state of one review and the transitions between its statuses."""
 
@@ -53,6 +57,7 @@ class ReviewStateMachine:
         self.woken = False  # set by every transition: the main loop re-aims its timer
         self.on_event: Callable[[ReviewEvent, EventType], None] = lambda e, t: None
         self.updates = UpdateMemory(carried.update_results if carried else None)
+        self.recent_events: list[ReviewEvent] = list(carried.recent_events) if carried else []
         if carried is not None:
             self.state = carried.state
             self._tier_started_at = carried.tier_started_at
@@ -243,6 +248,7 @@ class ReviewStateMachine:
             event_seq=self._event_seq,
             update_results=self.updates.results,
             outbox=outbox,
+            recent_events=self.recent_events,
         )
 
     def refresh(self) -> None:
@@ -311,6 +317,8 @@ class ReviewStateMachine:
             meta=self.request.meta,
             data=data or {},
         )
+        self.recent_events.append(event)
+        del self.recent_events[:-RECENT_EVENTS]
         self.refresh()
         self.woken = True
         self.on_event(event, event_type)

@@ -29,6 +29,7 @@ with workflow.unsafe.imports_passed_through():
         ClaimInput,
         ContentSubmission,
         EscalateInput,
+        EventsQuery,
         OutboxItem,
         ReleaseInput,
         RequestChangesInput,
@@ -133,6 +134,11 @@ class ReviewWorkflow:
     def state(self) -> ReviewState:
         """The review as it stands."""
         return self._state
+
+    @workflow.query(description="Recent events after a sequence number, oldest first.")
+    def events(self, params: EventsQuery) -> list[ReviewEvent]:
+        """Events newer than ``params.after_seq`` (the last 200 are kept)."""
+        return [e for e in self._machine.recent_events if e.seq > params.after_seq]
 
     # --- reviewer and agent actions ----------------------------------------------------
 

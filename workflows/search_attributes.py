@@ -1,7 +1,7 @@
 """The review's custom search attributes: what inboxes and operators filter on.
 
-Seven attributes; they fit SQL visibility's per-type slot limits (Keyword 5, KeywordList 1,
-Datetime 1).
+Eight attributes; they fit SQL visibility's per-type slot limits (Keyword 5, KeywordList 1,
+Datetime 2).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ CLAIMED_BY = SearchAttributeKey.for_keyword("ReviewClaimedBy")
 PRIORITY = SearchAttributeKey.for_keyword("ReviewPriority")
 DEADLINE = SearchAttributeKey.for_datetime("ReviewDeadline")
 TEMPLATE = SearchAttributeKey.for_keyword("ReviewTemplate")
+CREATED_AT = SearchAttributeKey.for_datetime("ReviewCreatedAt")  # survives continue-as-new
 
 ALL: tuple[SearchAttributeKey[Any], ...] = (
     STATUS,
@@ -26,5 +27,6 @@ ALL: tuple[SearchAttributeKey[Any], ...] = (
     PRIORITY,
     DEADLINE,
     TEMPLATE,
+    CREATED_AT,
 )
 """Every attribute, for registration."""

@@ -8,7 +8,7 @@ from typing import Any
 from temporalio.client import Client, WorkflowHandle
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 
-from temporal_review.workflows.details import static_details, static_summary
+from temporal_review.workflows.details import list_memo, static_details, static_summary
 from temporal_review.workflows.messages import ReviewInput
 from temporal_review.workflows.names import TASK_QUEUE, workflow_id_for
 from temporal_review.workflows.request import ReviewRequest
@@ -36,6 +36,7 @@ async def start_review(
         id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
         static_summary=static_summary(request),
         static_details=static_details(request),
+        memo=list_memo(request),
     )
 
 

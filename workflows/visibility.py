@@ -29,6 +29,7 @@ def publish(state: ReviewState, review_url: str | None) -> None:
             if deadlines and live
             else sa.DEADLINE.value_unset(),
             sa.TEMPLATE.value_set(state.template) if state.template else sa.TEMPLATE.value_unset(),
+            sa.CREATED_AT.value_set(state.created_at),
         ]
     )
     workflow.set_current_details(current_details(state, review_url))
