@@ -7,11 +7,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 
+import httpx
 import pytest
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from support.gateway import app_for, http
 from support.reviews import review_plugin
 from temporal_review.worker import (
     ensure_search_attributes,
@@ -79,3 +81,10 @@ async def skipping_worker(skipping_env: WorkflowEnvironment) -> AsyncIterator[Wo
 @pytest.fixture
 def skipping_queue(skipping_worker: Worker) -> str:
     return SKIPPING_QUEUE
+
+
+@pytest.fixture
+async def api(client: Client, task_queue: str, worker: Worker) -> AsyncIterator[httpx.AsyncClient]:
+    """The gateway app, on the session's dev server, through httpx's ASGI transport."""
+    async with http(app_for(client, task_queue)) as session:
+        yield session

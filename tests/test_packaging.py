@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import temporal_review.activities
+import temporal_review.gateway
 import temporal_review.worker
 import temporal_review.workflows
 
@@ -55,7 +56,13 @@ def test_wheel_declares_the_console_script(wheel_names: list[str]) -> None:
 
 
 @pytest.mark.parametrize(
-    "module", [temporal_review.workflows, temporal_review.activities, temporal_review.worker]
+    "module",
+    [
+        temporal_review.workflows,
+        temporal_review.activities,
+        temporal_review.worker,
+        temporal_review.gateway,
+    ],
 )
 def test_public_names_exist_and_are_documented(module: object) -> None:
     names = module.__all__  # type: ignore[attr-defined]
@@ -73,4 +80,4 @@ def test_console_script_help() -> None:
         capture_output=True,
         text=True,
     )
-    assert "dev" in result.stdout and "worker" in result.stdout
+    assert all(c in result.stdout for c in ("dev", "worker", "gateway"))

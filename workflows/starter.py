@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 from temporalio.client import Client, WorkflowHandle
@@ -19,11 +20,23 @@ ReviewHandle = WorkflowHandle[Any, ReviewOutcome]
 
 
 async def start_review(
-    client: Client, request: ReviewRequest, *, task_queue: str = TASK_QUEUE
+    client: Client,
+    request: ReviewRequest,
+    *,
+    task_queue: str = TASK_QUEUE,
+    join_running: bool = True,
+    extra_memo: Mapping[str, str] | None = None,
 ) -> ReviewHandle:
-    """Start a review; starting one with an id that is already running returns that review.
+    """Start a review.
 
-    Reusing a review id after its review ended is refused, so an id names one review.
+    Args:
+        client: A client with ``ReviewPlugin``.
+        request: The review; a ``review_id`` is generated when absent.
+        task_queue: Task queue of the review workers.
+        join_running: Starting an id that is already running returns that review; when
+            False it raises ``WorkflowAlreadyStartedError`` instead. Reusing the id of a
+            review that ended always raises it: a review id names one review.
+        extra_memo: More memo entries (returned with visibility listings).
     """
     review_id = request.review_id or str(uuid.uuid4())
     request = request.model_copy(update={"review_id": review_id})
@@ -32,11 +45,13 @@ async def start_review(
         ReviewInput(request=request),
         id=workflow_id_for(review_id),
         task_queue=task_queue,
-        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING
+        if join_running
+        else WorkflowIDConflictPolicy.FAIL,
         id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
         static_summary=static_summary(request),
         static_details=static_details(request),
-        memo=list_memo(request),
+        memo={**list_memo(request), **(extra_memo or {})},
     )
 
 

@@ -1,0 +1,64 @@
+"""The gateway app: ``create_app()`` with a lifespan that owns one Temporal client."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+from temporalio.client import Client
+
+from temporal_review.gateway import errors
+from temporal_review.gateway.auth import Credentials
+from temporal_review.gateway.reviews import Reviews
+from temporal_review.gateway.routes import actions, events, inbox, reviews
+from temporal_review.gateway.settings import GatewaySettings
+from temporal_review.worker import ReviewPlugin, connect
+
+
+def create_app(settings: GatewaySettings | None = None, client: Client | None = None) -> FastAPI:
+    """Build the gateway.
+
+    Args:
+        settings: Configuration; read from the environment and TOML file when None.
+        client: A Temporal client with ``ReviewPlugin`` (tests hand one in); otherwise
+            the lifespan connects through temporalio's environment configuration.
+    """
+    settings = settings or GatewaySettings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        connected = client or await connect(ReviewPlugin())
+        app.state.reviews = Reviews(connected, settings.task_queue, settings.action_timeout_seconds)
+        yield
+
+    app = FastAPI(
+        title="temporal-review gateway",
+        version="1",
+        description="Durable human review for AI agents: agent and reviewer APIs.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.credentials = Credentials.from_settings(settings)
+    if client is not None:  # usable without running the lifespan (ASGI transport tests)
+        app.state.reviews = Reviews(client, settings.task_queue, settings.action_timeout_seconds)
+    errors.install(app)
+    app.middleware("http")(_body_limit(settings.max_body_bytes))
+    for module in (reviews, events, actions, inbox):
+        app.include_router(module.router)
+    return app
+
+
+def _body_limit(
+    limit: int,
+) -> Callable[[Request, Callable[[Request], Awaitable[Response]]], Awaitable[Response]]:
+    async def refuse_large_bodies(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            error = errors.ApiError(413, "body_too_large", f"bodies are limited to {limit} bytes")
+            return errors.json_response(error)
+        return await call_next(request)
+
+    return refuse_large_bodies
