@@ -63,7 +63,13 @@ def base_query(actor: Actor, wanted: InboxFilter) -> str:
 
 
 async def inbox_page(
-    client: Client, actor: Actor, wanted: InboxFilter, page_size: int, page_token: str | None
+    client: Client,
+    actor: Actor,
+    wanted: InboxFilter,
+    page_size: int,
+    page_token: str | None,
+    *,
+    list_all_below: int = LIST_ALL_BELOW,
 ) -> InboxPage:
     """One page of the inbox."""
     offset = _decode(page_token)
@@ -79,7 +85,7 @@ async def inbox_page(
         if skip >= count:
             skip -= count
             continue
-        rows = await _oldest(client, query, skip + need, count)
+        rows = await _oldest(client, query, skip + need, count, list_all_below)
         taken = rows[skip : skip + need]
         items += taken
         need -= len(taken)
@@ -95,9 +101,11 @@ async def _count(client: Client, query: str) -> int:
     return (await client.count_workflows(query)).count
 
 
-async def _oldest(client: Client, query: str, k: int, count: int) -> list[InboxItem]:
+async def _oldest(
+    client: Client, query: str, k: int, count: int, list_all_below: int
+) -> list[InboxItem]:
     """The ``k`` oldest matches of ``query`` (which has ``count`` matches), oldest first."""
-    if count > LIST_ALL_BELOW and count > 2 * k:
+    if count > list_all_below and count > 2 * k:
         query = await _narrow_to_oldest(client, query, k)
     rows = [
         _row(execution, await _title(execution))

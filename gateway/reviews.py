@@ -16,12 +16,19 @@ from temporalio.client import (
     WorkflowExecutionStatus,
     WorkflowFailureError,
     WorkflowUpdateFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
 )
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
 from temporal_review.activities import ReviewEvent
-from temporal_review.gateway.errors import ApiError, forbidden, from_rpc_error, from_update_failure
+from temporal_review.gateway.errors import (
+    ApiError,
+    forbidden,
+    from_rpc_error,
+    from_update_failure,
+    unavailable,
+)
 from temporal_review.gateway.schemas import OutcomeResponse
 from temporal_review.workflows import (
     ActionResult,
@@ -118,6 +125,8 @@ class Reviews:
             return result
         except WorkflowUpdateFailedError as err:
             raise from_update_failure(err) from None
+        except WorkflowUpdateRPCTimeoutOrCancelledError:
+            raise unavailable("no review worker answered in time") from None
         except RPCError as err:
             error = from_rpc_error(err, review_id)
             if error.status == 404 and await self._exists(review_id):

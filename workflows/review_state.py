@@ -63,7 +63,9 @@ class ReviewStateMachine:
             self._tier_started_at = carried.tier_started_at
             self._event_seq = carried.event_seq
             return
-        now = workflow.now()
+        # The start request's time, not the first task's: inbox age and deadlines count
+        # from when the agent asked, whatever the worker's backlog.
+        now = workflow.info().workflow_start_time
         tier = tier_routing(request, 0)
         self.state = ReviewState(
             review_id=review_id,
