@@ -135,6 +135,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:  # FastAPI could not decode the body at all
+            message = f"the body could not be parsed ({exc.detail}); send UTF-8 JSON"
+            return json_response(ApiError(422, "invalid_request", message))
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         return json_response(ApiError(exc.status_code, code, str(exc.detail)))
 

@@ -201,6 +201,12 @@ async def test_invalid_bodies_are_422_with_locations(api: httpx.AsyncClient) -> 
         headers={**reviewer("alice"), "Content-Type": "application/json"},
     )
     assert error(not_json) == (422, "invalid_request")
+    not_utf8 = await api.post(
+        f"/v1/reviews/{review_id}/respond",
+        content=b"\xff\xfe\x00",
+        headers={**reviewer("alice"), "Content-Type": "application/json"},
+    )
+    assert error(not_utf8) == (422, "invalid_request")
     bad_key = await api.post(
         f"/v1/reviews/{review_id}/claim",
         headers={**reviewer("alice"), "Idempotency-Key": "has spaces in it"},
