@@ -8,7 +8,9 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
+import httpx
 from temporalio.api.sdk.v1 import WorkflowMetadata
 from temporalio.client import Client
 
@@ -30,7 +32,7 @@ def port_open(port: int) -> bool:
 
 
 async def test_dev_stack_seeds_a_waiting_review_and_stops_cleanly(tmp_path: Path) -> None:
-    port, ui_port = free_port(), free_port()
+    port, ui_port, gateway_port = free_port(), free_port(), free_port()
     command = [
         str(Path(sys.executable).parent / "temporal-review"),
         "dev",
@@ -40,6 +42,8 @@ async def test_dev_stack_seeds_a_waiting_review_and_stops_cleanly(tmp_path: Path
         str(port),
         "--ui-port",
         str(ui_port),
+        "--gateway-port",
+        str(gateway_port),
     ]
     stack = _spawn(command)
     try:
@@ -61,12 +65,20 @@ async def test_dev_stack_seeds_a_waiting_review_and_stops_cleanly(tmp_path: Path
         assert "**Status:** pending" in metadata.current_details
         updates = {u.name: u.description for u in metadata.definition.update_definitions}
         assert {"claim", "respond", "request_changes", "escalate"} <= set(updates)
+
+        # The gateway serves the demo review to the printed reviewer token.
+        token = next(line for line in banner if "Reviewer token" in line).split()[2]
+        gateway = f"http://127.0.0.1:{gateway_port}"
+        async with httpx.AsyncClient(base_url=gateway, timeout=10) as http:
+            assert (await http.get("/docs")).status_code == 200
+            inbox = await _inbox_with(http, token, workflow_id.removeprefix("review-"))
+            assert inbox["items"][0]["title"].startswith("Announcement")
     finally:
         stack.send_signal(signal.SIGINT)
         out, _ = stack.communicate(timeout=60)
     assert stack.returncode == 0, out
     assert "stopped" in out
-    assert not port_open(port) and not port_open(ui_port)  # every child is gone
+    assert not any(port_open(p) for p in (port, ui_port, gateway_port))  # every child is gone
 
 
 def _spawn(command: list[str]) -> subprocess.Popen[str]:
@@ -92,3 +104,14 @@ async def _state_when_ready(handle: object) -> object:
             last = err
             await asyncio.sleep(0.1)
     raise AssertionError(f"review never answered its state query: {last!r}")
+
+
+async def _inbox_with(http: httpx.AsyncClient, token: str, review_id: str) -> dict[str, Any]:
+    for _ in range(100):
+        response = await http.get("/v1/inbox", headers={"Authorization": f"Bearer {token}"})
+        if response.status_code == 200:
+            page: dict[str, Any] = response.json()
+            if [item["review_id"] for item in page["items"]] == [review_id]:
+                return page
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"the demo review never showed in the inbox: {response.text}")
