@@ -35,7 +35,10 @@ pytest: $(STAMP)
 	$(BIN)/pytest -q
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python bench/decision_latency.py
+	$(BIN)/python bench/creation_rate.py
+	$(BIN)/python bench/inbox_at_scale.py
 
 clean:
 	rm -rf $(VENV) build .state .mypy_cache .pytest_cache .ruff_cache *.egg-info
