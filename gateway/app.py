@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
 from temporalio.client import Client
+from temporalio.service import RetryConfig
 
 from temporal_review.gateway import errors
 from temporal_review.gateway.auth import Credentials
@@ -28,7 +29,10 @@ def create_app(settings: GatewaySettings | None = None, client: Client | None = 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        connected = client or await connect(ReviewPlugin())
+        # Calls give up on an unreachable Temporal within the action timeout (then 503),
+        # instead of the client's default ten seconds of retries.
+        retries = RetryConfig(max_elapsed_time_millis=int(settings.action_timeout_seconds * 1000))
+        connected = client or await connect(ReviewPlugin(), retry_config=retries)
         app.state.reviews = Reviews(connected, settings.task_queue, settings.action_timeout_seconds)
         yield
 

@@ -2,9 +2,9 @@
 
 SQL visibility rejects ORDER BY and lists newest first, yet the inbox shows priority
 (critical first), then age (oldest first). So, per priority level: count the matches; for
-the slice a page needs, find by bisection on ``ReviewCreatedAt`` (counting again) the
-oldest few reviews, list only those and sort them here. A page costs a handful of counts
-and one small listing, whatever the number of pending reviews.
+the slice a page needs, find by interpolation search on ``ReviewCreatedAt`` (counting at
+each probe) a cut holding the oldest few reviews, list only those and sort them here. A
+page costs a handful of counts and one small listing, whatever the number pending.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -63,20 +64,22 @@ def base_query(actor: Actor, wanted: InboxFilter) -> str:
 
 
 async def inbox_page(
-    client: Client,
+    visibility: Visibility,
     actor: Actor,
     wanted: InboxFilter,
     page_size: int,
     page_token: str | None,
     *,
+    hints: CutHints | None = None,
     list_all_below: int = LIST_ALL_BELOW,
 ) -> InboxPage:
     """One page of the inbox."""
+    hints = hints if hints is not None else CutHints()
     offset = _decode(page_token)
     base = base_query(actor, wanted)
     levels = [wanted.priority] if wanted.priority else sorted(Priority, key=lambda p: p.rank)
     queries = [f"{base} AND {sa.PRIORITY.name} = {literal(p.value)}" for p in levels]
-    counts = await asyncio.gather(*(_count(client, q) for q in queries))
+    counts = await asyncio.gather(*(visibility.count(q) for q in queries))
     items: list[InboxItem] = []
     skip, need = offset, page_size
     for query, count in zip(queries, counts, strict=True):
@@ -85,7 +88,7 @@ async def inbox_page(
         if skip >= count:
             skip -= count
             continue
-        rows = await _oldest(client, query, skip + need, count, list_all_below)
+        rows = await _oldest(visibility, query, skip + need, count, list_all_below, hints)
         taken = rows[skip : skip + need]
         items += taken
         need -= len(taken)
@@ -97,54 +100,113 @@ async def inbox_page(
     )
 
 
-async def _count(client: Client, query: str) -> int:
-    return (await client.count_workflows(query)).count
+@dataclass(frozen=True)
+class Visibility:
+    """Temporal visibility reads, each bounded by ``rpc_timeout``."""
+
+    client: Client
+    rpc_timeout: timedelta | None = None
+
+    async def count(self, query: str) -> int:
+        result = await self.client.count_workflows(query, rpc_timeout=self.rpc_timeout)
+        return result.count
+
+    def list(self, query: str) -> AsyncIterator[WorkflowExecution]:
+        return self.client.list_workflows(query, page_size=1000, rpc_timeout=self.rpc_timeout)
 
 
 async def _oldest(
-    client: Client, query: str, k: int, count: int, list_all_below: int
+    visibility: Visibility, query: str, k: int, count: int, list_all_below: int, hints: CutHints
 ) -> list[InboxItem]:
     """The ``k`` oldest matches of ``query`` (which has ``count`` matches), oldest first."""
     if count > list_all_below and count > 2 * k:
-        query = await _narrow_to_oldest(client, query, k)
-    rows = [
-        _row(execution, await _title(execution))
-        async for execution in client.list_workflows(query, page_size=1000)
-    ]
+        query = await _narrow_to_oldest(visibility, query, k, hints)
+    rows = [_row(execution, await _title(execution)) async for execution in visibility.list(query)]
     rows.sort(key=lambda row: (row.created_at, row.review_id))
     return rows[:k]
 
 
-async def _narrow_to_oldest(client: Client, query: str, k: int) -> str:
-    """``query`` restricted to reviews created no later than a cut holding >= k of them."""
+async def _narrow_to_oldest(visibility: Visibility, query: str, k: int, hints: CutHints) -> str:
+    """``query`` restricted to reviews created no later than a cut holding k..2k of them.
+
+    Interpolation search on the creation time, counting at each probe; the last cut for
+    the same query (a hint, re-checked by a count) usually lands in range at once.
+    """
 
     def before(cut: datetime) -> str:
         return f"{query} AND {sa.CREATED_AT.name} <= '{cut.isoformat()}'"
 
-    newest = datetime.now(UTC)
-    span = timedelta(minutes=1)
-    oldest_known = newest  # a cut with >= k matches
-    while True:  # step back until a cut holds fewer than k
-        cut = newest - span
-        if await _count(client, before(cut)) < k:
-            low = cut
-            break
-        oldest_known, span = cut, span * 4
-        if span > timedelta(days=3650):
-            return query
-    high = oldest_known
-    for _ in range(40):  # bisect until the cut keeps at most 2k matches
-        middle = low + (high - low) / 2
-        matches = await _count(client, before(middle))
-        if matches < k:
-            low = middle
+    async def probe(cut: datetime) -> int:
+        return await visibility.count(before(cut))
+
+    now = datetime.now(UTC)
+    high: tuple[datetime, int] | None = None
+    low: tuple[datetime, int] | None = None
+    hint = hints.get(query)
+    if hint is not None:
+        found = await probe(hint)
+        if k <= found <= 2 * k:
+            return before(hint)
+        if found >= k:
+            high = (hint, found)
         else:
-            high = middle
-            if matches <= 2 * k:
-                break
-        if high - low < timedelta(milliseconds=1):
+            low = (hint, found)
+    if high is None:
+        high = (now, await probe(now))
+        if high[1] < k:
+            return query  # fewer than k in all: no cut needed
+    span = timedelta(minutes=1)
+    while low is None:  # step back until a cut holds fewer than k
+        cut = high[0] - span
+        found = await probe(cut)
+        if found < k:
+            low = (cut, found)
+        elif found <= 2 * k:
+            hints.put(query, cut)
+            return before(cut)
+        else:
+            high, span = (cut, found), span * 8
+            if span > timedelta(days=3650):
+                return query
+    for _ in range(30):
+        aim = (1.5 * k - low[1]) / max(1, high[1] - low[1])
+        cut = low[0] + (high[0] - low[0]) * min(0.95, max(0.05, aim))
+        found = await probe(cut)
+        if k <= found <= 2 * k:
+            high = (cut, found)
             break
-    return before(high)
+        if found < k:
+            low = (cut, found)
+        else:
+            high = (cut, found)
+        if high[0] - low[0] < timedelta(milliseconds=1):
+            break
+    hints.put(query, high[0])
+    return before(high[0])
+
+
+class CutHints:
+    """Recent cut times per query, kept briefly in the gateway process.
+
+    Only a starting guess for the next search: every use is re-counted, so a stale hint
+    costs one extra count and never a wrong answer.
+    """
+
+    def __init__(self, ttl: timedelta = timedelta(seconds=60), size: int = 10_000) -> None:
+        self._ttl, self._size = ttl, size
+        self._cuts: dict[str, tuple[datetime, datetime]] = {}
+
+    def get(self, query: str) -> datetime | None:
+        entry = self._cuts.get(query)
+        if entry is None or datetime.now(UTC) - entry[1] > self._ttl:
+            return None
+        return entry[0]
+
+    def put(self, query: str, cut: datetime) -> None:
+        self._cuts.pop(query, None)
+        self._cuts[query] = (cut, datetime.now(UTC))
+        while len(self._cuts) > self._size:
+            del self._cuts[next(iter(self._cuts))]
 
 
 async def _title(execution: WorkflowExecution) -> str:

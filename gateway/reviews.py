@@ -29,6 +29,7 @@ from temporal_review.gateway.errors import (
     from_update_failure,
     unavailable,
 )
+from temporal_review.gateway.inbox import CutHints, Visibility
 from temporal_review.gateway.schemas import OutcomeResponse
 from temporal_review.workflows import (
     ActionResult,
@@ -51,8 +52,10 @@ class Reviews:
 
     def __init__(self, client: Client, task_queue: str, action_timeout: float) -> None:
         self.client = client
+        self.inbox_hints = CutHints()
         self._task_queue = task_queue
         self._rpc_timeout = timedelta(seconds=action_timeout)
+        self.visibility = Visibility(client, self._rpc_timeout)
 
     def handle(self, review_id: str) -> ReviewHandle:
         """The workflow handle of a review."""
@@ -72,11 +75,12 @@ class Reviews:
                 request,
                 task_queue=self._task_queue,
                 join_running=False,
+                rpc_timeout=self._rpc_timeout,
                 extra_memo={REQUEST_DIGEST_MEMO: digest},
             )
             return True
         except WorkflowAlreadyStartedError:
-            described = await self.handle(request.review_id).describe()
+            described = await self.handle(request.review_id).describe(rpc_timeout=self._rpc_timeout)
             if await described.memo_value(REQUEST_DIGEST_MEMO, default=None) != digest:
                 raise ApiError(
                     409, "idempotency_conflict", "this key already created a different review"
@@ -138,7 +142,7 @@ class Reviews:
         """The outcome, waiting up to ``wait`` seconds for a live review to end."""
         handle = self.handle(review_id)
         try:
-            described = await handle.describe()
+            described = await handle.describe(rpc_timeout=self._rpc_timeout)
             if described.status is WorkflowExecutionStatus.RUNNING and wait > 0:
                 try:
                     outcome = await asyncio.wait_for(handle.result(), timeout=wait)
@@ -159,7 +163,7 @@ class Reviews:
 
     async def _exists(self, review_id: str) -> bool:
         try:
-            await self.handle(review_id).describe()
+            await self.handle(review_id).describe(rpc_timeout=self._rpc_timeout)
             return True
         except RPCError:
             return False

@@ -10,7 +10,7 @@ from temporalio.client import Client
 
 from support.gateway import agent, app_for, http
 from temporal_review.gateway import ReviewerToken
-from temporal_review.gateway.inbox import InboxFilter, inbox_page
+from temporal_review.gateway.inbox import InboxFilter, Visibility, inbox_page
 from temporal_review.workflows import Actor
 
 IVY_TOKEN = "ivy-token-0123456789abcdefgh"
@@ -124,7 +124,9 @@ async def test_bisection_finds_the_oldest_without_listing_all(
         walked, token = [], None
         while True:
             # Force the bisection path: a level this size is never listed whole.
-            page = await inbox_page(client, actor, InboxFilter(), 4, token, list_all_below=5)
+            page = await inbox_page(
+                Visibility(client), actor, InboxFilter(), 4, token, list_all_below=5
+            )
             walked += [item.review_id for item in page.items]
             token = page.next_page_token
             if token is None:

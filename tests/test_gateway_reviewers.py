@@ -248,3 +248,39 @@ async def test_no_worker_answering_is_503(client: Client) -> None:
         assert error(response) == (503, "unavailable")
         state = await api.get(f"/v1/reviews/{review_id}", headers=agent())
         assert error(state) == (503, "unavailable")
+
+
+async def test_temporal_unreachable_is_503(task_queue: str) -> None:
+    from temporalio.service import RetryConfig
+    from temporalio.testing import WorkflowEnvironment
+
+    from support.reviews import review_plugin
+    from temporal_review.worker import temporal_cli_path
+
+    # A gateway connected to a Temporal server that then goes away; its client retries
+    # for about a second, as the gateway's own lifespan configures it.
+    doomed = await WorkflowEnvironment.start_local(dev_server_existing_path=temporal_cli_path())
+    client = await Client.connect(
+        doomed.client.service_client.config.target_host,
+        plugins=[review_plugin()],
+        retry_config=RetryConfig(max_elapsed_time_millis=1000),
+    )
+    await doomed.shutdown()
+    async with http(app_for(client, task_queue, action_timeout_seconds=1)) as api:
+        for response in (
+            await api.post("/v1/reviews", json={"title": "t"}, headers=agent()),
+            await api.get("/v1/reviews/abc", headers=agent()),
+            await api.post("/v1/reviews/abc/claim", headers=reviewer("alice")),
+            await api.get("/v1/inbox", headers=reviewer("alice")),
+        ):
+            assert error(response) == (503, "unavailable"), response.text
+
+
+async def test_hostile_proxy_identity_cannot_inject_queries(
+    client: Client, task_queue: str, worker: object
+) -> None:
+    trusted = {"trusted_headers": {"enabled": True}}
+    async with http(app_for(client, task_queue, **trusted)) as api:
+        for user in ("eve' OR '1'='1", 'eve"', "eve\\"):
+            response = await api.get("/v1/inbox", headers={"X-Forwarded-User": user})
+            assert error(response) == (422, "invalid_request"), user

@@ -7,6 +7,7 @@ import logging
 
 from temporalio.client import Client
 from temporalio.envconfig import ClientConfig
+from temporalio.service import RetryConfig
 from temporalio.worker import Worker
 
 from temporal_review.worker._plugin import ReviewPlugin
@@ -16,11 +17,16 @@ from temporal_review.worker.settings import WorkerSettings
 log = logging.getLogger("temporal_review.worker")
 
 
-async def connect(plugin: ReviewPlugin) -> Client:
-    """Connect with the profile/environment temporalio reads (address, namespace, TLS, API key)."""
+async def connect(plugin: ReviewPlugin, retry_config: RetryConfig | None = None) -> Client:
+    """Connect with the profile/environment temporalio reads (address, namespace, TLS, API key).
+
+    Args:
+        plugin: The review plugin (data converter, workflows, activities).
+        retry_config: How long calls keep retrying while Temporal is unreachable.
+    """
     config = ClientConfig.load_client_connect_config()
     config.setdefault("target_host", "localhost:7233")
-    return await Client.connect(**config, plugins=[plugin])
+    return await Client.connect(**config, plugins=[plugin], retry_config=retry_config)
 
 
 async def run_worker(settings: WorkerSettings, stop: asyncio.Event | None = None) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 from temporalio.client import Client, WorkflowHandle
@@ -26,6 +27,7 @@ async def start_review(
     task_queue: str = TASK_QUEUE,
     join_running: bool = True,
     extra_memo: Mapping[str, str] | None = None,
+    rpc_timeout: timedelta | None = None,
 ) -> ReviewHandle:
     """Start a review.
 
@@ -37,6 +39,7 @@ async def start_review(
             False it raises ``WorkflowAlreadyStartedError`` instead. Reusing the id of a
             review that ended always raises it: a review id names one review.
         extra_memo: More memo entries (returned with visibility listings).
+        rpc_timeout: Bound on the start call (default: the client's retry budget).
     """
     review_id = request.review_id or str(uuid.uuid4())
     request = request.model_copy(update={"review_id": review_id})
@@ -52,6 +55,7 @@ async def start_review(
         static_summary=static_summary(request),
         static_details=static_details(request),
         memo={**list_memo(request), **(extra_memo or {})},
+        rpc_timeout=rpc_timeout,
     )
 
 

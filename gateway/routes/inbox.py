@@ -32,4 +32,6 @@ async def inbox(
     if status is not None and status.is_terminal:
         return InboxPage(items=[], total=0)  # the inbox holds live reviews only
     wanted = InboxFilter(queue=queue, status=status, priority=priority, mine=mine)
-    return await inbox_page(reviews.client, reviewer.actor, wanted, page_size, page_token)
+    return await inbox_page(
+        reviews.visibility, reviewer.actor, wanted, page_size, page_token, hints=reviews.inbox_hints
+    )
