@@ -45,7 +45,8 @@ async def until_ready(probe: Callable[[], Awaitable[Any]]) -> None:
             await asyncio.sleep(0.005)
 
 
-async def review_sample(client: Client, queue: str) -> float:
+async def waiting_agent(client: Client, queue: str) -> tuple[Any, Any]:
+    """An agent awaiting a fresh review whose first task has run (not measured)."""
     review_id = uuid.uuid4().hex
     agent = await client.start_workflow(
         ReviewAwaitingAgent.run,
@@ -55,6 +56,11 @@ async def review_sample(client: Client, queue: str) -> float:
     )
     review = review_handle(client, review_id)
     await until_ready(lambda: review.query(ReviewWorkflow.state))
+    return agent, review
+
+
+async def review_sample(client: Client, queue: str) -> float:
+    agent, review = await waiting_agent(client, queue)
     sent = time.time()
     await review.execute_update(
         ReviewWorkflow.respond, RespondInput(reviewer=REVIEWER, revision=1, response="approve")
@@ -64,17 +70,10 @@ async def review_sample(client: Client, queue: str) -> float:
 
 
 async def http_sample(client: Client, queue: str, http: aiohttp.ClientSession) -> float:
-    review_id = uuid.uuid4().hex
-    agent = await client.start_workflow(
-        ReviewAwaitingAgent.run,
-        AgentInput(review_id=review_id, task_queue=queue),
-        id=f"agent-{review_id}",
-        task_queue=queue,
-    )
-    review = review_handle(client, review_id)
-    await until_ready(lambda: review.query(ReviewWorkflow.state))
+    agent, review = await waiting_agent(client, queue)
     sent = time.time()
     body = {"revision": 1, "response": "approve"}
+    review_id = review.id.removeprefix("review-")
     async with http.post(f"/v1/reviews/{review_id}/respond", json=body) as response:
         assert response.status == 200, await response.text()
     resumed: datetime = await agent.result()

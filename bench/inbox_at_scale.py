@@ -79,6 +79,7 @@ async def main(total: int, cache: int, samples: int) -> None:
     row("baseline: claim on a cached review (HTTP)", cached)
     p50 = percentile(inbox, 0.5) * 1000
     print(f"inbox p50 {p50:.0f} ms: {'meets' if p50 < 150 else 'MISSES'} the 150 ms target")
+    print(f"  (the first, cold request: {inbox[0] * 1000:.0f} ms; later ones start from its cut)")
     p99 = percentile(evicted, 0.99) * 1000
     print(f"evicted claim p99 {p99:.0f} ms: {'meets' if p99 < 200 else 'MISSES'} the 200 ms target")
     print(

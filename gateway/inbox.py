@@ -79,25 +79,58 @@ async def inbox_page(
     base = base_query(actor, wanted)
     levels = [wanted.priority] if wanted.priority else sorted(Priority, key=lambda p: p.rank)
     queries = [f"{base} AND {sa.PRIORITY.name} = {literal(p.value)}" for p in levels]
-    counts = await asyncio.gather(*(visibility.count(q) for q in queries))
+    total_query = queries[0] if wanted.priority else base
+    total = asyncio.ensure_future(visibility.count(total_query))
     items: list[InboxItem] = []
     skip, need = offset, page_size
-    for query, count in zip(queries, counts, strict=True):
-        if need == 0:
-            break
-        if skip >= count:
-            skip -= count
-            continue
-        rows = await _oldest(visibility, query, skip + need, count, list_all_below, hints)
-        taken = rows[skip : skip + need]
-        items += taken
-        need -= len(taken)
-        skip = 0
-    total = sum(counts)
+    try:
+        for query in queries:
+            if need == 0:
+                break
+            if skip == 0:  # the usual case: the page starts at this level's oldest
+                hinted = await _oldest_below_hint(visibility, query, need, hints)
+                if hinted is not None:
+                    items += hinted
+                    need = 0
+                    break
+            count = await visibility.count(query)
+            if skip >= count:
+                skip -= count
+                continue
+            rows = await _oldest(visibility, query, skip + need, count, list_all_below, hints)
+            taken = rows[skip : skip + need]
+            items += taken
+            need -= len(taken)
+            skip = 0
+        matches = await total
+    finally:
+        total.cancel()
     end = offset + len(items)
     return InboxPage(
-        items=items, total=total, next_page_token=_encode(end) if end < total else None
+        items=items, total=matches, next_page_token=_encode(end) if end < matches else None
     )
+
+
+async def _oldest_below_hint(
+    visibility: Visibility, query: str, k: int, hints: CutHints
+) -> list[InboxItem] | None:
+    """The k oldest, from one bounded listing under the last cut for this query.
+
+    Everything created before the cut is listed (at most 2k + 1 rows), so if it holds at
+    least k reviews the k oldest overall are among them. Otherwise: None (search anew).
+    """
+    cut = hints.get(query)
+    if cut is None:
+        return None
+    below = f"{query} AND {sa.CREATED_AT.name} <= '{cut.isoformat()}'"
+    rows = [
+        _row(execution, await _title(execution))
+        async for execution in visibility.list(below, limit=2 * k + 1)
+    ]
+    if not k <= len(rows) <= 2 * k:
+        return None
+    rows.sort(key=lambda row: (row.created_at, row.review_id))
+    return rows[:k]
 
 
 @dataclass(frozen=True)
@@ -111,8 +144,10 @@ class Visibility:
         result = await self.client.count_workflows(query, rpc_timeout=self.rpc_timeout)
         return result.count
 
-    def list(self, query: str) -> AsyncIterator[WorkflowExecution]:
-        return self.client.list_workflows(query, page_size=1000, rpc_timeout=self.rpc_timeout)
+    def list(self, query: str, limit: int | None = None) -> AsyncIterator[WorkflowExecution]:
+        return self.client.list_workflows(
+            query, page_size=1000, limit=limit, rpc_timeout=self.rpc_timeout
+        )
 
 
 async def _oldest(

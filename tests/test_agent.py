@@ -9,7 +9,7 @@ import pytest
 from temporalio.client import Client, WorkflowHandle
 from temporalio.common import WorkflowIDConflictPolicy
 
-from support.reviews import ALICE, assert_replays, new_id, state_of
+from support.reviews import ALICE, assert_replays, new_id, state_of, wait_until_cancelled
 from temporal_review.workflows import (
     ClaimInput,
     FieldChange,
@@ -127,12 +127,7 @@ async def test_cancelled_parent_cancels_its_review(client: Client, task_queue: s
     agent, review = await start_agent(client, task_queue, "a secret")
     await wait_for(review, ReviewStatus.PENDING, 1)
     await agent.cancel()
-    for _ in range(200):
-        described = await review.describe()
-        if described.status is not None and described.status.name == "CANCELED":
-            break
-        await asyncio.sleep(0.05)
-    assert described.status is not None and described.status.name == "CANCELED"
+    await wait_until_cancelled(review)
     history = await review.fetch_history()
     audit = [
         e

@@ -8,18 +8,9 @@ import json
 
 import httpx
 
-from support.gateway import CREATE_ONLY_KEY, READ_ONLY_KEY, agent, reviewer
+from support.gateway import CREATE_ONLY_KEY, READ_ONLY_KEY, agent, create_review, reviewer
 
 DRAFT = {"name": "draft", "value": "v1", "editable": True, "instructions": True}
-
-
-async def create(api: httpx.AsyncClient, **body: object) -> str:
-    body.setdefault("title", "Check the draft")
-    body.setdefault("groups", ["editors"])
-    response = await api.post("/v1/reviews", json=body, headers=agent())
-    assert response.status_code == 201, response.text
-    review_id: str = response.json()["review_id"]
-    return review_id
 
 
 async def test_create_then_read_state(api: httpx.AsyncClient) -> None:
@@ -56,7 +47,7 @@ async def test_idempotency_key_returns_the_same_review(api: httpx.AsyncClient) -
 
 
 async def test_outcome_long_poll_returns_when_decided(api: httpx.AsyncClient) -> None:
-    review_id = await create(api)
+    review_id = await create_review(api)
     pending = await api.get(f"/v1/reviews/{review_id}/outcome", headers=agent())
     assert pending.json() == {
         "review_id": review_id,
@@ -83,14 +74,14 @@ async def test_outcome_long_poll_returns_when_decided(api: httpx.AsyncClient) ->
 
 
 async def test_outcome_wait_is_capped(api: httpx.AsyncClient) -> None:
-    review_id = await create(api)
+    review_id = await create_review(api)
     response = await api.get(f"/v1/reviews/{review_id}/outcome?wait=61", headers=agent())
     assert response.status_code == 422
     assert response.json()["error"]["details"][0]["loc"] == ["query", "wait"]
 
 
 async def test_events_stream_until_the_review_ends(api: httpx.AsyncClient) -> None:
-    review_id = await create(api)
+    review_id = await create_review(api)
     received: list[dict[str, object]] = []
 
     async def listen() -> None:
@@ -123,7 +114,7 @@ async def test_events_stream_until_the_review_ends(api: httpx.AsyncClient) -> No
 
 
 async def test_content_loop_and_cancel_for_http_agents(api: httpx.AsyncClient) -> None:
-    review_id = await create(api, fields=[DRAFT])
+    review_id = await create_review(api, fields=[DRAFT])
     asked = await api.post(
         f"/v1/reviews/{review_id}/request-changes",
         json={"revision": 1, "changes": [{"field": "draft", "instruction": "shorter"}]},
@@ -201,7 +192,7 @@ async def test_template_errors_are_422(api: httpx.AsyncClient) -> None:
 
 
 async def test_scopes_limit_agent_keys(api: httpx.AsyncClient) -> None:
-    review_id = await create(api)
+    review_id = await create_review(api)
     read_only = agent(READ_ONLY_KEY)
     assert (await api.get(f"/v1/reviews/{review_id}", headers=read_only)).status_code == 200
     refused = await api.post("/v1/reviews", json={"title": "t"}, headers=read_only)

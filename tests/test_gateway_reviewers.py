@@ -7,16 +7,7 @@ import asyncio
 import httpx
 from temporalio.client import Client
 
-from support.gateway import TOKENS, agent, app_for, http, reviewer
-
-
-async def create(api: httpx.AsyncClient, **body: object) -> str:
-    body.setdefault("title", "Check")
-    body.setdefault("groups", ["editors"])
-    response = await api.post("/v1/reviews", json=body, headers=agent())
-    assert response.status_code == 201, response.text
-    review_id: str = response.json()["review_id"]
-    return review_id
+from support.gateway import TOKENS, agent, app_for, create_review, http, reviewer
 
 
 def error(response: httpx.Response) -> tuple[int, str]:
@@ -24,7 +15,7 @@ def error(response: httpx.Response) -> tuple[int, str]:
 
 
 async def test_claim_release_respond(api: httpx.AsyncClient) -> None:
-    review_id = await create(api, fields=[{"name": "text", "value": "hi", "editable": True}])
+    review_id = await create_review(api, fields=[{"name": "text", "value": "hi", "editable": True}])
     claimed = await api.post(
         f"/v1/reviews/{review_id}/claim", json={"revision": 1}, headers=reviewer("alice")
     )
@@ -53,7 +44,7 @@ async def test_claim_release_respond(api: httpx.AsyncClient) -> None:
 
 
 async def test_fifty_reviewers_race_one_wins(api: httpx.AsyncClient) -> None:
-    review_id = await create(api)
+    review_id = await create_review(api)
     names = ["alice", "bob"] * 25
     results = await asyncio.gather(
         *(api.post(f"/v1/reviews/{review_id}/claim", headers=reviewer(n)) for n in names)
@@ -64,7 +55,7 @@ async def test_fifty_reviewers_race_one_wins(api: httpx.AsyncClient) -> None:
 
 
 async def test_duplicate_submissions_decide_once(api: httpx.AsyncClient) -> None:
-    review_id = await create(api)
+    review_id = await create_review(api)
     headers = {**reviewer("alice"), "Idempotency-Key": "submit-7"}
     body = {"revision": 1, "response": {"decision": "reject", "reason": "typo"}}
     results = await asyncio.gather(
@@ -80,7 +71,7 @@ async def test_duplicate_submissions_decide_once(api: httpx.AsyncClient) -> None
 
 
 async def test_stale_revision_and_invalid_response(api: httpx.AsyncClient) -> None:
-    review_id = await create(
+    review_id = await create_review(
         api,
         fields=[{"name": "draft", "value": "v1", "retry": True}],
         response={"type": "rating", "min": 1, "max": 5},
@@ -115,7 +106,7 @@ async def test_stale_revision_and_invalid_response(api: httpx.AsyncClient) -> No
 
 
 async def test_escalate_reroutes_and_removes_access(api: httpx.AsyncClient) -> None:
-    review_id = await create(api, escalation=[{"after": "P1D", "groups": ["marketing"]}])
+    review_id = await create_review(api, escalation=[{"after": "P1D", "groups": ["marketing"]}])
     escalated = await api.post(
         f"/v1/reviews/{review_id}/escalate",
         json={"reason": "needs marketing"},
@@ -136,7 +127,7 @@ async def test_escalate_reroutes_and_removes_access(api: httpx.AsyncClient) -> N
 
 
 async def test_every_denial(api: httpx.AsyncClient) -> None:
-    review_id = await create(api)
+    review_id = await create_review(api)
     url = f"/v1/reviews/{review_id}"
     # 401: no credentials, a wrong token, a malformed header.
     for headers in (
@@ -189,7 +180,7 @@ async def test_unknown_review_and_route(api: httpx.AsyncClient) -> None:
 
 
 async def test_invalid_bodies_are_422_with_locations(api: httpx.AsyncClient) -> None:
-    review_id = await create(api)
+    review_id = await create_review(api)
     bad = await api.post(
         f"/v1/reviews/{review_id}/respond", json={"response": "approve"}, headers=reviewer("alice")
     )
@@ -226,7 +217,7 @@ async def test_trusted_headers_identify_reviewers_only_when_enabled(
         assert error(await closed.get("/v1/inbox", headers=proxy)) == (401, "unauthenticated")
     trusted = {"trusted_headers": {"enabled": True, "operator_group": "admins"}}
     async with http(app_for(client, task_queue, **trusted)) as api:
-        review_id = await create(api)
+        review_id = await create_review(api)
         claimed = await api.post(f"/v1/reviews/{review_id}/claim", headers=proxy)
         assert claimed.json()["claimed_by"] == "alice"
         outsider = {"X-Forwarded-User": "eve", "X-Forwarded-Groups": "sales"}
@@ -243,7 +234,7 @@ async def test_trusted_headers_identify_reviewers_only_when_enabled(
 
 async def test_no_worker_answering_is_503(client: Client) -> None:
     async with http(app_for(client, "queue-without-workers", action_timeout_seconds=1)) as api:
-        review_id = await create(api)
+        review_id = await create_review(api)
         response = await api.post(f"/v1/reviews/{review_id}/claim", headers=reviewer("alice"))
         assert error(response) == (503, "unavailable")
         state = await api.get(f"/v1/reviews/{review_id}", headers=agent())

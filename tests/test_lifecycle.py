@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
@@ -18,6 +16,7 @@ from support.reviews import (
     assert_replays,
     start,
     state_of,
+    wait_until_cancelled,
 )
 from temporal_review.workflows import (
     CancelInput,
@@ -269,12 +268,8 @@ async def test_workflow_cancellation_ends_cancelled(client: Client, task_queue: 
     handle = await start(client, task_queue)
     await handle.execute_update(ReviewWorkflow.claim, ClaimInput(reviewer=ALICE))
     await handle.cancel()
-    for _ in range(100):
-        described = await handle.describe()
-        if described.status is not None and described.status.name == "CANCELED":
-            break
-        await asyncio.sleep(0.1)
-    assert described.status is not None and described.status.name == "CANCELED"
+    await wait_until_cancelled(handle)
+    described = await handle.describe()
     assert described.typed_search_attributes.get(sa.STATUS) == "cancelled"
     await assert_replays(client, handle)
 

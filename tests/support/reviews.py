@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
@@ -9,7 +10,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from temporalio.client import Client, WorkflowHandle, WorkflowHistory
+from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle, WorkflowHistory
 from temporalio.worker import Replayer
 
 from temporal_review.worker import ReviewPlugin
@@ -47,6 +48,16 @@ async def start(client: Client, task_queue: str, **fields: Any) -> WorkflowHandl
     fields.setdefault("groups", ["editors"])
     fields.setdefault("review_id", new_id())
     return await start_review(client, ReviewRequest(**fields), task_queue=task_queue)
+
+
+async def wait_until_cancelled(handle: WorkflowHandle[Any, Any]) -> None:
+    """Poll until the workflow execution is CANCELED (cancellation is asynchronous)."""
+    for _ in range(200):
+        described = await handle.describe()
+        if described.status is WorkflowExecutionStatus.CANCELED:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"{handle.id} is {described.status}, not cancelled")
 
 
 async def state_of(handle: WorkflowHandle[Any, Any]) -> ReviewState:
