@@ -164,7 +164,8 @@ async def _oldest(
 async def _narrow_to_oldest(visibility: Visibility, query: str, k: int, hints: CutHints) -> str:
     """``query`` restricted to reviews created no later than a cut holding k..2k of them.
 
-    Interpolation search on the creation time, counting at each probe; the last cut for
+    Interpolation search on the creation time, alternating with bisection so bursts of
+    reviews created together cannot slow it down, counting at each probe. The last cut for
     the same query (a hint, re-checked by a count) usually lands in range at once.
     """
 
@@ -203,9 +204,13 @@ async def _narrow_to_oldest(visibility: Visibility, query: str, k: int, hints: C
             high, span = (cut, found), span * 8
             if span > timedelta(days=3650):
                 return query
-    for _ in range(30):
-        aim = (1.5 * k - low[1]) / max(1, high[1] - low[1])
-        cut = low[0] + (high[0] - low[0]) * min(0.95, max(0.05, aim))
+    for step in range(60):
+        if step % 2 == 0:  # interpolate: fast when creation times are spread evenly
+            aim = (1.5 * k - low[1]) / max(1, high[1] - low[1])
+            fraction = min(0.95, max(0.05, aim))
+        else:  # bisect: at least halves the bracket every two probes, bursts or not
+            fraction = 0.5
+        cut = low[0] + (high[0] - low[0]) * fraction
         found = await probe(cut)
         if k <= found <= 2 * k:
             high = (cut, found)
