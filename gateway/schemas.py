@@ -47,6 +47,7 @@ class CreateReviewBody(_Body):
     default_response: Any = None
     escalation: list[EscalationStep] | None = Field(default=None, max_length=50)
     claim_lease: timedelta | None = None
+    remind_before: timedelta | None = None
     max_rounds: int | None = Field(default=None, ge=0, le=1000)
     meta: dict[str, Any] | None = None
     context: AgentContext | None = None

@@ -109,6 +109,7 @@ class ReviewTemplate(BaseModel):
     default_response: Any = None
     escalation: list[EscalationStep] | None = None
     claim_lease: timedelta | None = None
+    remind_before: timedelta | None = None
     max_rounds: int | None = None
 
 

@@ -43,6 +43,7 @@ def test_minimal_request_defaults() -> None:
         ({"fields": [{"name": "n", "kind": "text", "value": 3}]}, "holds a string"),
         ({"secret": "inline secrets are not accepted"}, "Extra inputs are not permitted"),
         ({"claim_lease": timedelta(seconds=-5)}, "claim_lease must be positive"),
+        ({"remind_before": timedelta(0)}, "remind_before must be positive"),
     ],
 )
 def test_bad_requests_say_why(changes: dict[str, Any], message: str) -> None:

@@ -8,11 +8,14 @@ import pytest
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.testing import WorkflowEnvironment
 
-from support.reviews import ALICE, BOB, assert_replays, start, state_of
+from support.receiver import running_receiver
+from support.reviews import ALICE, BOB, WEBHOOK_SECRETS, assert_replays, start, state_of
 from temporal_review.workflows import (
     Actor,
+    Callback,
     ClaimInput,
     EscalationStep,
+    EventType,
     FieldChange,
     RatingSpec,
     RequestChangesInput,
@@ -144,3 +147,33 @@ async def test_tier_clock_pauses_while_agent_reworks(
     assert (await state_of(handle)).tier == 0  # the new revision restarted the tier's clock
     await skipping_env.sleep(timedelta(hours=2))
     assert (await state_of(handle)).tier == 1
+
+
+async def test_reminders_before_each_deadline_reach_the_receiver(
+    skipping_env: WorkflowEnvironment, skipping_queue: str
+) -> None:
+    wanted = [EventType.REMINDER, EventType.ESCALATED, EventType.TIMED_OUT]
+    with running_receiver(WEBHOOK_SECRETS["receiver"]) as receiver:
+        handle = await start(
+            skipping_env.client,
+            skipping_queue,
+            escalation=[EscalationStep(after=timedelta(hours=10), groups=["leads"])],
+            timeout=timedelta(days=1),
+            default_response="approve",
+            remind_before=timedelta(hours=1),
+            callbacks=[Callback(url=receiver.url, secret_ref="receiver", events=wanted)],
+        )
+        t0 = (await state_of(handle)).created_at
+        outcome = await handle.result()
+        reminded = [e for e in outcome.audit if e.action == "reminded"]
+        assert [round((e.at - t0) / timedelta(hours=1)) for e in reminded] == [9, 23]
+        assert [e["type"] for e in receiver.accepted] == [
+            "review.reminder",
+            "review.escalated",
+            "review.reminder",
+            "review.timed_out",
+        ]
+        first, second = receiver.accepted[0]["data"], receiver.accepted[2]["data"]
+        assert (first["kind"], first["tier"]) == ("escalation", 0)
+        assert (second["kind"], second["tier"]) == ("final", 1)
+        assert receiver.accepted[3]["data"]["default_applied"] is True

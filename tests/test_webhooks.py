@@ -51,6 +51,8 @@ async def test_events_arrive_signed_in_order_once_per_id(client: Client, task_qu
         assert completed["meta"] == {"order": "A-17"}
         assert completed["data"]["response"] == {"decision": "approve", "reason": None}
         assert completed["actor"] == "alice" and completed["status"] == "completed"
+        assert completed["data"]["fields"] == []  # this review had no content fields
+        assert completed["revision"] == 1
     # Every attempt is visible in the history, with a summary naming the event.
     history = await handle.fetch_history()
     scheduled = [

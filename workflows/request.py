@@ -36,6 +36,7 @@ class EventType(StrEnum):
     CHANGES_REQUESTED = "review.changes_requested"
     UPDATED = "review.updated"
     ESCALATED = "review.escalated"
+    REMINDER = "review.reminder"
     COMPLETED = "review.completed"
     TIMED_OUT = "review.timed_out"
     CANCELLED = "review.cancelled"
@@ -106,6 +107,8 @@ class ReviewRequest(BaseModel):
             one the review ends ``escalated``.
         escalation: Tiers after the first, each reached after a delay at the previous.
         claim_lease: A claim lapses back to pending after this long without renewal.
+        remind_before: Emit ``review.reminder`` this long before each tier or final
+            deadline (once per deadline).
         max_rounds: Cap on change-request rounds.
         meta: Caller data echoed back in every event and in the outcome.
         context: Agent analysis shown to the reviewer.
@@ -131,6 +134,7 @@ class ReviewRequest(BaseModel):
     default_response: Any = None
     escalation: list[EscalationStep] = Field(default_factory=list)
     claim_lease: timedelta | None = None
+    remind_before: timedelta | None = None
     max_rounds: int = Field(default=10, ge=0)
     meta: dict[str, Any] = Field(default_factory=dict)
     context: AgentContext = Field(default_factory=AgentContext)
@@ -147,6 +151,8 @@ class ReviewRequest(BaseModel):
             raise ValueError("timeout must be positive")
         if self.claim_lease is not None and self.claim_lease <= timedelta(0):
             raise ValueError("claim_lease must be positive")
+        if self.remind_before is not None and self.remind_before <= timedelta(0):
+            raise ValueError("remind_before must be positive")
         if self.default_response is not None:
             if self.timeout is None:
                 raise ValueError("default_response needs a timeout")

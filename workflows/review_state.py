@@ -16,7 +16,7 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from temporal_review.activities.events import ReviewEvent
-    from temporal_review.workflows.deadlines import Due, due
+    from temporal_review.workflows.deadlines import Due, due, upcoming_deadline
     from temporal_review.workflows.messages import (
         CarriedState,
         OutboxItem,
@@ -212,7 +212,7 @@ class ReviewStateMachine:
 
     def deadline_reached(self) -> None:
         """The timer fired: apply the deadline that has passed."""
-        passed = due(self.state, workflow.now())
+        passed = due(self.state, workflow.now(), self.request.remind_before)
         if passed is Due.FINAL:
             default = self.request.default_response
             if default is None:
@@ -230,6 +230,18 @@ class ReviewStateMachine:
             self.escalate(SYSTEM, "tier deadline passed")
         elif passed is Due.LEASE:
             self.release(SYSTEM, "lease expired")
+        elif passed is Due.REMINDER:
+            self.remind()
+
+    def remind(self) -> None:
+        """Remind the current candidates that a deadline is near (once per deadline)."""
+        s = self.state
+        s.reminded_for = upcoming_deadline(s)
+        assert s.reminded_for is not None
+        kind = "final" if s.reminded_for == s.deadline else "escalation"
+        data = {"deadline": s.reminded_for.isoformat(), "kind": kind, "tier": s.tier}
+        detail = f"{kind} deadline at {s.reminded_for.isoformat()}"
+        self._transition(EventType.REMINDER, SYSTEM, "reminded", detail, data)
 
     def note(self, actor: Actor, action: str, detail: str) -> None:
         """An audit entry that is not a transition (no event)."""
@@ -288,7 +300,11 @@ class ReviewStateMachine:
             rounds=s.rounds,
             meta=self.request.meta,
         )
-        data: dict[str, Any] = {"response": response, "default_applied": default_applied}
+        data: dict[str, Any] = {
+            "response": response,
+            "default_applied": default_applied,
+            "fields": [f.model_dump(mode="json") for f in s.outcome.fields],
+        }
         if edited:
             data["edited_fields"] = sorted(edited)
         if comment:

@@ -94,7 +94,8 @@ class ReviewWorkflow:
             if workflow.info().is_continue_as_new_suggested():
                 return True
             self._machine.woken = False
-            deadline = next_deadline(self._state)
+            remind_before = self._machine.request.remind_before
+            deadline = next_deadline(self._state, remind_before)
             if deadline is not None and deadline <= workflow.now():
                 self._machine.deadline_reached()
                 continue
@@ -106,7 +107,7 @@ class ReviewWorkflow:
                         or workflow.info().is_continue_as_new_suggested()
                     ),
                     timeout=_until(deadline),
-                    timeout_summary=timer_summary(self._state),
+                    timeout_summary=timer_summary(self._state, remind_before),
                 )
             except TimeoutError:
                 self._machine.deadline_reached()

@@ -149,6 +149,7 @@ class ReviewState(BaseModel):
     tier_deadline: datetime | None = None
     deadline: datetime | None = None
     pending_changes: ChangeRequest | None = None
+    reminded_for: datetime | None = None  # the deadline reviewers were last reminded of
     all_text_instructions: dict[str, list[str]] = Field(default_factory=dict)
     meta: dict[str, Any] = Field(default_factory=dict)
     context: AgentContext = Field(default_factory=AgentContext)
