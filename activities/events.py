@@ -46,6 +46,7 @@ class WebhookDelivery(BaseModel):
     url: str
     secret_ref: str | None = None
     event: ReviewEvent
+    format: str = "native"  # a ``formats.WebhookFormat`` value
 
 
 class DeliveryResult(BaseModel):

@@ -21,7 +21,7 @@ from temporal_review.activities.events import (
     DeliveryResult,
     WebhookDelivery,
 )
-from temporal_review.activities.signing import EVENT_ID_HEADER, signature_headers
+from temporal_review.activities.formats import WebhookFormat, render
 
 __all__ = ["WebhookSender"]
 
@@ -62,8 +62,7 @@ class WebhookSender:
         """POST one event to one receiver."""
         if self._client is None:
             raise RuntimeError("WebhookSender used outside its worker's run context")
-        body = delivery.event.model_dump_json().encode()
-        headers = {"Content-Type": "application/json", EVENT_ID_HEADER: delivery.event.id}
+        secret: str | None = None
         if delivery.secret_ref is not None:
             secret = self._secrets.get(delivery.secret_ref)
             if secret is None:
@@ -72,7 +71,7 @@ class WebhookSender:
                     type=UNKNOWN_SECRET,
                     non_retryable=True,
                 )
-            headers.update(signature_headers(secret, body))
+        body, headers = render(WebhookFormat(delivery.format), delivery.event, secret)
         attempt = activity.info().attempt
         try:
             response = await self._client.post(delivery.url, content=body, headers=headers)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -73,6 +73,7 @@ class Callback(BaseModel):
     url: str = Field(pattern=r"^https?://", max_length=2048)
     secret_ref: str | None = None
     events: list[EventType] | None = None  # None: every event
+    format: Literal["native", "gotohuman", "hitl"] = "native"  # see activities/formats.py
 
     def wants(self, event: EventType) -> bool:
         """Whether this callback subscribed to ``event``."""

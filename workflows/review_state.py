@@ -159,6 +159,7 @@ class ReviewStateMachine:
         s.status, s.claimed_by, s.lease_expires_at = ReviewStatus.CHANGES_REQUESTED, None, None
         names = ", ".join(c.field for c in params.changes)
         data = asked.model_dump(mode="json", exclude={"fields"})
+        data["field_values"] = {c.field: self._value_of(c.field) for c in params.changes}
         self._transition(
             EventType.CHANGES_REQUESTED, params.reviewer, "changes requested", names, data
         )

@@ -20,6 +20,7 @@ with workflow.unsafe.imports_passed_through():
     # Activity modules and pydantic models: imported once outside the sandbox so replay
     # does not re-import them per workflow and model classes keep one identity.
     from temporal_review.activities.events import ReviewEvent, WebhookDelivery
+    from temporal_review.activities.formats import WebhookFormat, carries
     from temporal_review.workflows import checks
     from temporal_review.workflows.deadlines import next_deadline, timer_summary
     from temporal_review.workflows.messages import (
@@ -263,9 +264,10 @@ class ReviewWorkflow:
 
     def _on_event(self, event: ReviewEvent, event_type: EventType) -> None:
         for callback in self._machine.request.callbacks:
-            if callback.wants(event_type):
+            fmt = WebhookFormat(callback.format)
+            if callback.wants(event_type) and carries(fmt, event_type.value):
                 delivery = WebhookDelivery(
-                    url=callback.url, secret_ref=callback.secret_ref, event=event
+                    url=callback.url, secret_ref=callback.secret_ref, event=event, format=fmt
                 )
                 self._outbox.add(OutboxItem(webhook=delivery))
 

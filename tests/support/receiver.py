@@ -6,7 +6,7 @@ import json
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -36,14 +36,14 @@ class Receiver:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def attempts_by_id(self) -> Counter[str]:
-        return Counter(p["id"] for p in self.posts)
+        return Counter(p["_event_id"] for p in self.posts)
 
     def accepted_ids(self) -> list[str]:
         """Event ids in the order first accepted, each once (what a deduplicating app keeps)."""
         seen: list[str] = []
         for event in self.accepted:
-            if event["id"] not in seen:
-                seen.append(event["id"])
+            if event["_event_id"] not in seen:
+                seen.append(event["_event_id"])
         return seen
 
     def wait_for(self, count: int, timeout: float = 30) -> None:
@@ -54,30 +54,35 @@ class Receiver:
             time.sleep(0.05)
 
 
+Verifier = Callable[[str, bytes, Any], None]
+"""(secret, raw body, headers) -> None, raising InvalidSignature."""
+
+
+def native_signature(secret: str, body: bytes, headers: Any) -> None:
+    verify_signature(secret, body, headers.get(TIMESTAMP_HEADER), headers.get(SIGNATURE_HEADER))
+
+
 @contextmanager
-def running_receiver(secret: str) -> Iterator[Receiver]:
+def running_receiver(secret: str, verify: Verifier = native_signature) -> Iterator[Receiver]:
+    """Accepts deliveries whose signature ``verify`` accepts; stamps each body with the
+    ``X-Review-Event-Id`` it came with as ``_event_id`` (every format sends it)."""
     receiver = Receiver(secret=secret)
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             try:
-                verify_signature(
-                    receiver.secret,
-                    body,
-                    self.headers.get(TIMESTAMP_HEADER),
-                    self.headers.get(SIGNATURE_HEADER),
-                )
+                verify(receiver.secret, body, self.headers)
             except InvalidSignature:
                 with receiver.lock:
                     receiver.bad_signatures += 1
                 self._answer(401)
                 return
             event = json.loads(body)
-            assert self.headers.get(EVENT_ID_HEADER) == event["id"]
+            event["_event_id"] = self.headers.get(EVENT_ID_HEADER)
             with receiver.lock:
                 receiver.posts.append(event)
-                attempt = receiver.attempts_by_id()[event["id"]]
+                attempt = receiver.attempts_by_id()[event["_event_id"]]
                 receiver.in_flight += 1
             try:
                 time.sleep(receiver.delay)
