@@ -14,7 +14,6 @@ from typing import Any
 from temporalio.client import (
     Client,
     WorkflowExecutionStatus,
-    WorkflowFailureError,
     WorkflowUpdateFailedError,
     WorkflowUpdateRPCTimeoutOrCancelledError,
 )
@@ -139,26 +138,41 @@ class Reviews:
             raise error from None
 
     async def outcome(self, review_id: str, wait: float) -> OutcomeResponse:
-        """The outcome, waiting up to ``wait`` seconds for a live review to end."""
+        """The outcome, waiting up to ``wait`` seconds for a live review to end.
+
+        Waits on the workflow's result and, once a second, on its state: a review that has
+        decided but is still delivering webhooks (a receiver down) answers at once.
+        """
         handle = self.handle(review_id)
         try:
             described = await handle.describe(rpc_timeout=self._rpc_timeout)
-            if described.status is WorkflowExecutionStatus.RUNNING and wait > 0:
-                try:
-                    outcome = await asyncio.wait_for(handle.result(), timeout=wait)
-                    return OutcomeResponse(
-                        review_id=review_id, done=True, status=outcome.status, outcome=outcome
-                    )
-                except TimeoutError:
-                    pass
-                except WorkflowFailureError:
-                    pass  # cancelled while we waited: the state below carries the outcome
         except RPCError as err:
             raise from_rpc_error(err, review_id) from None
-        state = await self.state(review_id)
-        done = state.outcome is not None
+        if described.status is WorkflowExecutionStatus.RUNNING and wait > 0:
+            finished = asyncio.ensure_future(handle.result())
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + wait
+            try:
+                while (remaining := deadline - loop.time()) > 0:
+                    done, _ = await asyncio.wait({finished}, timeout=min(1.0, remaining))
+                    if done:
+                        break
+                    state = await self.state(review_id)
+                    if state.outcome is not None:
+                        return self._answer(review_id, state)
+            finally:
+                finished.cancel()
+                if finished.done() and not finished.cancelled():
+                    finished.exception()  # retrieved: a cancelled review's result raises
+        return self._answer(review_id, await self.state(review_id))
+
+    @staticmethod
+    def _answer(review_id: str, state: ReviewState) -> OutcomeResponse:
         return OutcomeResponse(
-            review_id=review_id, done=done, status=state.status, outcome=state.outcome
+            review_id=review_id,
+            done=state.outcome is not None,
+            status=state.status,
+            outcome=state.outcome,
         )
 
     async def _exists(self, review_id: str) -> bool:

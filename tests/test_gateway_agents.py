@@ -205,3 +205,20 @@ async def test_scopes_limit_agent_keys(api: httpx.AsyncClient) -> None:
     assert (await api.post(f"/v1/reviews/{review_id}/cancel", headers=read_only)).status_code == 403
     state = (await api.get(f"/v1/reviews/{review_id}", headers=agent())).json()
     assert state["status"] == "pending"  # refused calls changed nothing
+
+
+async def test_outcome_is_not_held_up_by_a_dead_webhook_receiver(api: httpx.AsyncClient) -> None:
+    from support.processes import free_port
+
+    # Nothing listens there: the review decides, then keeps retrying its deliveries.
+    dead = f"http://127.0.0.1:{free_port()}/hook"
+    review_id = await create_review(api, callbacks=[{"url": dead}])
+    await api.post(
+        f"/v1/reviews/{review_id}/respond",
+        json={"revision": 1, "response": "approve"},
+        headers=reviewer("alice"),
+    )
+    waited = await api.get(f"/v1/reviews/{review_id}/outcome?wait=30", headers=agent(), timeout=40)
+    body = waited.json()
+    assert body["done"] is True and body["outcome"]["status"] == "completed"
+    assert waited.elapsed.total_seconds() < 10  # not the full wait
