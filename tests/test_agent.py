@@ -136,3 +136,36 @@ async def test_cancelled_parent_cancels_its_review(client: Client, task_queue: s
     ]
     assert audit, "the review saw a cancellation request from its parent"
     await assert_replays(client, review)
+
+
+async def test_a_dead_webhook_receiver_does_not_hold_the_agent_up(
+    client: Client, task_queue: str
+) -> None:
+    from temporalio.worker import Replayer, Worker
+
+    from support.agents import CallbackAgent, CallbackAgentInput
+    from support.processes import free_port
+    from temporal_review.worker import ReviewPlugin
+
+    review_id = new_id()
+    dead = f"http://127.0.0.1:{free_port()}/hook"  # nothing listens: deliveries keep retrying
+    async with Worker(client, task_queue=f"{task_queue}-agents", workflows=[CallbackAgent]):
+        agent = await client.start_workflow(
+            CallbackAgent.run,
+            CallbackAgentInput(review_id=review_id, callback_url=dead, task_queue=task_queue),
+            id=f"agent-{review_id}",
+            task_queue=f"{task_queue}-agents",
+        )
+        review = review_handle(client, review_id)
+        await wait_for(review, ReviewStatus.PENDING, 1)
+        await review.execute_update(
+            ReviewWorkflow.respond, RespondInput(reviewer=ALICE, revision=1, response="approve")
+        )
+        outcome = await asyncio.wait_for(agent.result(), timeout=15)
+        assert outcome.status is ReviewStatus.COMPLETED and outcome.responded_by == "alice"
+        # The review itself is still delivering its events, and will keep at it.
+        described = await review.describe()
+        assert described.status is not None and described.status.name == "RUNNING"
+        await assert_replays(client, review)
+        replayer = Replayer(workflows=[CallbackAgent], plugins=[ReviewPlugin()])
+        await replayer.replay_workflow(await agent.fetch_history())

@@ -21,6 +21,7 @@ with workflow.unsafe.imports_passed_through():
     from temporal_review.workflows.names import (
         TASK_QUEUE,
         changes_requested_signal,
+        outcome_signal,
         workflow_id_for,
     )
     from temporal_review.workflows.request import ReviewRequest
@@ -39,6 +40,7 @@ class ReviewSession:
     def __init__(self, request: ReviewRequest) -> None:
         self.request = request
         self._child: workflow.ChildWorkflowHandle[Any, Any] | None = None
+        self._outcome: ReviewOutcome | None = None
         self._pending: list[ChangeRequest] = []
         self._received: set[int] = set()
         self._submitted: set[int] = set()
@@ -61,14 +63,20 @@ class ReviewSession:
             listen: Route change requests to this session (``next_change_request``).
         """
         review_id = request.review_id or str(workflow.uuid4())
-        request = request.model_copy(update={"review_id": review_id, "notify_parent": listen})
+        request = request.model_copy(
+            update={"review_id": review_id, "notify_parent": listen, "signal_outcome": True}
+        )
         session = cls(request)
 
         def on_change_request(change: ChangeRequest) -> None:  # typed: the payload decodes to it
             session._on_change_request(change)
 
+        def on_outcome(outcome: ReviewOutcome) -> None:
+            session._outcome = outcome
+
+        # Registered before the child starts, so nothing the review sends arrives unheard.
+        workflow.set_signal_handler(outcome_signal(review_id), on_outcome)
         if listen:
-            # Registered before the child starts, so no change request can arrive unheard.
             workflow.set_signal_handler(changes_requested_signal(review_id), on_change_request)
         session._child = await workflow.start_child_workflow(
             ReviewWorkflow.run,
@@ -89,7 +97,7 @@ class ReviewSession:
 
     async def next_change_request(self) -> ChangeRequest | None:
         """Wait for the next change request; None once the review has ended."""
-        await workflow.wait_condition(lambda: bool(self._pending) or self._handle.done())
+        await workflow.wait_condition(lambda: bool(self._pending) or self._ended())
         return self._pending.pop(0) if self._pending else None
 
     async def submit(self, change: ChangeRequest, fields: dict[str, Any]) -> None:
@@ -116,9 +124,19 @@ class ReviewSession:
         self._submitted.add(change.revision)
 
     async def outcome(self) -> ReviewOutcome:
-        """Wait for the review's outcome."""
+        """Wait for the review's outcome.
+
+        The review signals it the moment it ends, before delivering its webhooks, so a
+        receiver that is down does not hold the agent up (the review keeps delivering).
+        """
+        await workflow.wait_condition(self._ended)
+        if self._outcome is not None:
+            return self._outcome
         result: ReviewOutcome = await self._handle
         return result
+
+    def _ended(self) -> bool:
+        return self._outcome is not None or self._handle.done()
 
     def _on_change_request(self, change: ChangeRequest) -> None:
         if change.revision not in self._received:  # a redelivered signal changes nothing

@@ -29,3 +29,8 @@ def changes_requested_signal(review_id: str) -> str:
     One name per review, so a parent can run several review sessions at once.
     """
     return f"{CHANGES_REQUESTED_SIGNAL}/{review_id}"
+
+
+def outcome_signal(review_id: str) -> str:
+    """The signal name a parent listens on for one review's outcome."""
+    return f"temporal_review.outcome/{review_id}"

@@ -115,6 +115,8 @@ class ReviewRequest(BaseModel):
         context: Agent analysis shown to the reviewer.
         callbacks: Webhooks for events.
         notify_parent: Signal the parent workflow on change requests (set by ReviewSession).
+        signal_outcome: Signal the outcome to the parent the moment the review ends, before
+            its webhooks are delivered (set by ReviewSession).
         review_url: Link to the review's page, shown to operators in the Temporal UI.
     """
 
@@ -141,6 +143,7 @@ class ReviewRequest(BaseModel):
     context: AgentContext = Field(default_factory=AgentContext)
     callbacks: list[Callback] = Field(default_factory=list)
     notify_parent: bool = False
+    signal_outcome: bool = False
     review_url: str | None = Field(default=None, pattern=r"^https?://", max_length=2048)
 
     @model_validator(mode="after")
