@@ -15,9 +15,10 @@ import uuid
 from collections.abc import Awaitable, Callable
 
 import aiohttp
-from stack import Stack, agent_headers, running_stack
+from stack import agent_headers, running_stack
 
-from temporal_review.workflows import ReviewRequest, start_review
+from temporal_review.worker import start_review
+from temporal_review.workflows import ReviewRequest
 
 
 async def rate(total: int, concurrency: int, create: Callable[[int], Awaitable[None]]) -> float:
@@ -85,6 +86,3 @@ if __name__ == "__main__":
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     asyncio.run(main(args.reviews, args.concurrency, args.rounds))
-
-
-__all__ = ["Stack"]

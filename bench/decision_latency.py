@@ -27,8 +27,8 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from temporal_review.worker import ReviewPlugin, temporal_cli_path
-from temporal_review.workflows import Actor, RespondInput, ReviewWorkflow, review_handle
+from temporal_review.worker import ReviewPlugin, review_handle, temporal_cli_path
+from temporal_review.workflows import Actor, RespondInput, ReviewWorkflow
 from temporal_review.workflows import search_attributes as sa
 
 REVIEWER = Actor(id="bench-reviewer", groups=("bench",))

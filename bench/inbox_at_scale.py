@@ -21,7 +21,8 @@ import uuid
 import aiohttp
 from stack import percentile, reviewer_headers, rss_mib, running_stack
 
-from temporal_review.workflows import Priority, ReviewRequest, start_review
+from temporal_review.worker import start_review
+from temporal_review.workflows import Priority, ReviewRequest
 
 PRIORITIES = list(Priority)
 

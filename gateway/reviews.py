@@ -30,16 +30,14 @@ from temporal_review.gateway.errors import (
 )
 from temporal_review.gateway.inbox import CutHints, Visibility
 from temporal_review.gateway.schemas import OutcomeResponse
+from temporal_review.worker import ReviewHandle, review_handle, start_review
 from temporal_review.workflows import (
     ActionResult,
     Actor,
     EventsQuery,
-    ReviewHandle,
     ReviewRequest,
     ReviewState,
     ReviewWorkflow,
-    review_handle,
-    start_review,
 )
 from temporal_review.workflows.routing import Tier, is_candidate
 

@@ -21,6 +21,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from temporal_review.worker.settings import GATEWAY_CONFIG_ENV
 from temporal_review.workflows import (
     ContentField,
     DecisionSpec,
@@ -30,7 +31,7 @@ from temporal_review.workflows import (
 )
 from temporal_review.workflows.names import TASK_QUEUE
 
-CONFIG_ENV = "TEMPORAL_REVIEW_CONFIG"
+CONFIG_ENV = GATEWAY_CONFIG_ENV
 
 Scope = Literal["reviews:create", "reviews:read", "reviews:write"]
 ALL_SCOPES: frozenset[Scope] = frozenset({"reviews:create", "reviews:read", "reviews:write"})

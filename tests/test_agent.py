@@ -10,6 +10,7 @@ from temporalio.client import Client, WorkflowHandle
 from temporalio.common import WorkflowIDConflictPolicy
 
 from support.reviews import ALICE, assert_replays, new_id, state_of, wait_until_cancelled
+from temporal_review.worker import review_handle
 from temporal_review.workflows import (
     ClaimInput,
     FieldChange,
@@ -17,7 +18,6 @@ from temporal_review.workflows import (
     RespondInput,
     ReviewStatus,
     ReviewWorkflow,
-    review_handle,
 )
 from temporal_review.workflows.example_agent import ExampleAgentInput, ExampleAgentWorkflow
 

@@ -24,7 +24,6 @@ from temporal_review.workflows import (
     ContentField,
     EscalateInput,
     EscalationStep,
-    EventsQuery,
     FieldChange,
     ReleaseInput,
     RequestChangesInput,
@@ -294,22 +293,3 @@ async def test_state_query_and_operator_view(
     assert attrs.get(sa.TEMPLATE) == "refund"
     assert attrs.get(sa.QUEUE) == "billing"
     assert await described.static_summary() == "[high] billing: Refund 120 EUR"
-
-
-async def test_events_query_lists_transitions_after_a_sequence(
-    client: Client, task_queue: str
-) -> None:
-    handle = await start(client, task_queue)
-    await handle.execute_update(ReviewWorkflow.claim, ClaimInput(reviewer=ALICE))
-    await handle.execute_update(ReviewWorkflow.release, ReleaseInput(reviewer=ALICE))
-    events = await handle.query(ReviewWorkflow.events, EventsQuery())
-    assert [(e.seq, e.type, e.actor) for e in events] == [
-        (1, "review.created", "system"),
-        (2, "review.claimed", "alice"),
-        (3, "review.released", "alice"),
-    ]
-    later = await handle.query(ReviewWorkflow.events, EventsQuery(after_seq=2))
-    assert [e.type for e in later] == ["review.released"]
-    described = await handle.describe()
-    assert described.typed_search_attributes.get(sa.CREATED_AT) is not None
-    assert await described.memo_value("title") == "Check this"

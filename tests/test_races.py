@@ -76,13 +76,14 @@ async def test_duplicate_respond_with_one_id_decides_once(client: Client, task_q
     assert again == first
     assert [e.action for e in outcome.audit].count("responded") == 1
     # A different submission is refused: the review already decided.
-    with pytest.raises(Exception) as late:
+    # The review has closed: the server refuses a new update on it.
+    with pytest.raises(RPCError) as late:
         await handle.execute_update(
             ReviewWorkflow.respond,
             RespondInput(reviewer=BOB, revision=1, response="reject"),
             id="submit-2",
         )
-    assert late.value is not None
+    assert late.value.status is RPCStatusCode.NOT_FOUND
 
 
 async def test_two_different_responses_race_one_decides(client: Client, task_queue: str) -> None:

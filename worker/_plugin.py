@@ -24,6 +24,7 @@ CONTRACT_MODULES = (
     "errors",
     "messages",
     "names",
+    "records",
     "request",
     "response_spec",
     "routing",

@@ -26,11 +26,9 @@ from temporalio.common import WorkflowIDConflictPolicy
 from temporal_review.worker._plugin import ReviewPlugin
 from temporal_review.worker.binaries import temporal_cli_path
 from temporal_review.worker.search_attributes import dev_server_flags
+from temporal_review.worker.settings import GATEWAY_CONFIG_ENV
 from temporal_review.workflows.example_agent import ExampleAgentInput, ExampleAgentWorkflow
 from temporal_review.workflows.names import TASK_QUEUE, workflow_id_for
-
-CONFIG_ENV = "TEMPORAL_REVIEW_CONFIG"
-"""Environment variable naming the gateway's TOML configuration."""
 
 
 @dataclass(frozen=True)
@@ -94,7 +92,7 @@ def _start_worker(address: str, state_dir: Path) -> subprocess.Popen[bytes]:
 
 
 def _start_gateway(address: str, options: DevOptions, config: DevConfig) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "TEMPORAL_ADDRESS": address, CONFIG_ENV: str(config.path)}
+    env = {**os.environ, "TEMPORAL_ADDRESS": address, GATEWAY_CONFIG_ENV: str(config.path)}
     command = [
         sys.executable,
         "-m",

@@ -12,6 +12,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from temporal_review.workflows.names import TASK_QUEUE
 
+GATEWAY_CONFIG_ENV = "TEMPORAL_REVIEW_CONFIG"
+"""Environment variable naming the gateway's TOML configuration (the dev stack sets it)."""
+
 
 class WorkerSettings(BaseSettings):
     """What the ``temporal-review worker`` process reads.

@@ -1,8 +1,8 @@
 """The review contract, the review workflow and the agent-side helpers.
 
 Start here: ``ReviewRequest`` describes a review, ``request_review`` awaits one from a
-parent workflow, ``start_review`` starts one from any client, ``ReviewWorkflow`` is the
-durable workflow behind each review.
+parent workflow, ``ReviewWorkflow`` is the durable workflow behind each review. To start
+one from any client: ``temporal_review.worker.start_review``.
 """
 
 from temporal_review.workflows.agent import ReviewSession, Reviser, request_review
@@ -44,7 +44,6 @@ from temporal_review.workflows.response_spec import (
     TextSpec,
 )
 from temporal_review.workflows.review_workflow import ReviewWorkflow
-from temporal_review.workflows.starter import ReviewHandle, review_handle, start_review
 from temporal_review.workflows.state import (
     Actor,
     AuditEntry,
@@ -97,7 +96,6 @@ __all__ = [
     "RespondInput",
     "ResponseProblem",
     "ResponseSpec",
-    "ReviewHandle",
     "ReviewInput",
     "ReviewOutcome",
     "ReviewRequest",
@@ -111,9 +109,7 @@ __all__ = [
     "UpdateContentInput",
     "default_answer",
     "request_review",
-    "review_handle",
     "review_id_from",
-    "start_review",
     "validate_response",
     "workflow_id_for",
 ]

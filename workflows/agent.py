@@ -12,10 +12,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from temporalio import workflow
-from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from temporal_review.workflows.content import check_field_value
+    from temporal_review.workflows.checks import content_fits
     from temporal_review.workflows.details import list_memo, static_details, static_summary
     from temporal_review.workflows.messages import ContentSubmission, ReviewInput
     from temporal_review.workflows.names import (
@@ -109,14 +108,7 @@ class ReviewSession:
         """
         if change.revision in self._submitted:
             return
-        known = {f.name: f for f in change.fields}
-        for name, value in fields.items():
-            field = known.get(name)
-            problem = "unknown field" if field is None else check_field_value(field.kind, value)
-            if problem is not None:
-                raise ApplicationError(f"content for {name!r}: {problem}", non_retryable=True)
-        if not fields:
-            raise ApplicationError("content names no fields", non_retryable=True)
+        content_fits(change.fields, fields)
         await self._handle.signal(
             ReviewWorkflow.submit_content,
             ContentSubmission(revision=change.revision, fields=fields),

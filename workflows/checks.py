@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from temporal_review.workflows.content import check_field_value
+from temporal_review.workflows.content import ContentField, check_field_value
 from temporal_review.workflows.errors import (
     CLAIMED_BY_OTHER,
     INVALID_CONTENT,
@@ -167,9 +167,15 @@ def update_content(state: ReviewState, params: UpdateContentInput) -> None:
 
 def content(state: ReviewState, values: dict[str, Any]) -> None:
     """New values name existing fields and fit their kinds."""
+    content_fits(state.fields, values)
+
+
+def content_fits(current: list[ContentField], values: dict[str, Any]) -> None:
+    """``values`` name fields among ``current`` and fit their kinds (agents check this
+    before signalling content, which the review cannot refuse)."""
     if not values:
         raise rejected(INVALID_CONTENT, "no fields given")
-    fields = {f.name: f for f in state.fields}
+    fields = {f.name: f for f in current}
     for name, value in values.items():
         field = fields.get(name)
         if field is None:

@@ -23,7 +23,8 @@ with workflow.unsafe.imports_passed_through():
         WebhookDelivery,
     )
     from temporal_review.workflows.messages import OutboxItem
-    from temporal_review.workflows.names import changes_requested_signal
+    from temporal_review.workflows.names import changes_requested_signal, outcome_signal
+    from temporal_review.workflows.state import ReviewOutcome
 
 DELIVERY_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1),
@@ -70,6 +71,18 @@ class Outbox:
                 return
             await self._perform(self.items[0])
             self.items.pop(0)
+
+    async def tell_parent(self, outcome: ReviewOutcome) -> None:
+        """Signal the outcome to the parent agent now, ahead of the queue, so a webhook
+        receiver that is down cannot hold the agent up."""
+        parent = workflow.info().parent
+        if parent is None:
+            return
+        handle = workflow.get_external_workflow_handle(parent.workflow_id)
+        try:
+            await handle.signal(outcome_signal(self._review_id), outcome)
+        except FailureError as err:
+            self._note_failure("parent not told the outcome", str(err))
 
     async def _perform(self, item: OutboxItem) -> None:
         if item.webhook is not None:

@@ -23,21 +23,21 @@ with workflow.unsafe.imports_passed_through():
         RequestChangesInput,
         RespondInput,
     )
-    from temporal_review.workflows.request import EventType, ReviewRequest
-    from temporal_review.workflows.routing import (
-        final_deadline,
-        tier_count,
-        tier_deadline,
-        tier_routing,
+    from temporal_review.workflows.records import (
+        change_request_for,
+        changes_event_data,
+        ended_event_data,
+        initial_state,
+        outcome_of,
     )
+    from temporal_review.workflows.request import EventType, ReviewRequest
+    from temporal_review.workflows.routing import tier_count, tier_deadline, tier_routing
     from temporal_review.workflows.state import (
         SYSTEM,
         Actor,
         AuditEntry,
         ChangeRequest,
-        FieldOutcome,
         ReviewOutcome,
-        ReviewState,
         ReviewStatus,
     )
     from temporal_review.workflows.update_ids import UpdateMemory
@@ -66,27 +66,7 @@ class ReviewStateMachine:
         # The start request's time, not the first task's: inbox age and deadlines count
         # from when the agent asked, whatever the worker's backlog.
         now = workflow.info().workflow_start_time
-        tier = tier_routing(request, 0)
-        self.state = ReviewState(
-            review_id=review_id,
-            title=request.title,
-            template=request.template,
-            status=ReviewStatus.PENDING,
-            revision=1,
-            rounds=0,
-            fields=list(request.fields),
-            response_spec=request.response,
-            queue=tier.queue,
-            priority=request.priority,
-            tier=0,
-            users=tier.users,
-            groups=tier.groups,
-            created_at=now,
-            tier_deadline=tier_deadline(request, 0, now),
-            deadline=final_deadline(request, now),
-            meta=request.meta,
-            context=request.context,
-        )
+        self.state = initial_state(request, review_id, now)
         self._tier_started_at = now
         self._event_seq = 0
 
@@ -146,20 +126,11 @@ class ReviewStateMachine:
             if change.instruction and change.instruction.strip():
                 history = s.all_text_instructions.setdefault(change.field, [])
                 history.append(change.instruction.strip())
-        asked = ChangeRequest(
-            review_id=s.review_id,
-            revision=s.revision,
-            reviewer=params.reviewer.id,
-            changes=params.changes,
-            comment=params.comment,
-            all_text_instructions={k: list(v) for k, v in s.all_text_instructions.items()},
-            fields=list(s.fields),
-        )
+        asked = change_request_for(s, params.reviewer.id, params.changes, params.comment)
         s.pending_changes = asked
         s.status, s.claimed_by, s.lease_expires_at = ReviewStatus.CHANGES_REQUESTED, None, None
         names = ", ".join(c.field for c in params.changes)
-        data = asked.model_dump(mode="json", exclude={"fields"})
-        data["field_values"] = {c.field: self._value_of(c.field) for c in params.changes}
+        data = changes_event_data(asked)
         self._transition(
             EventType.CHANGES_REQUESTED, params.reviewer, "changes requested", names, data
         )
@@ -285,31 +256,17 @@ class ReviewStateMachine:
     ) -> None:
         s = self.state
         s.status, s.claimed_by, s.lease_expires_at, s.tier_deadline = status, None, None, None
-        s.outcome = ReviewOutcome(
-            review_id=s.review_id,
-            status=status,
+        s.outcome = outcome_of(
+            s,
+            status,
+            responded_by=actor.id if status is ReviewStatus.COMPLETED else None,
             response=response,
             default_applied=default_applied,
-            responded_by=actor.id if status is ReviewStatus.COMPLETED else None,
-            responded_at=responded_at,
+            edited=edited,
             comment=comment,
-            fields=[
-                FieldOutcome(name=f.name, value=f.value, was_edited=f.name in (edited or set()))
-                for f in s.fields
-            ],
-            revision=s.revision,
-            rounds=s.rounds,
-            meta=self.request.meta,
+            responded_at=responded_at,
         )
-        data: dict[str, Any] = {
-            "response": response,
-            "default_applied": default_applied,
-            "fields": [f.model_dump(mode="json") for f in s.outcome.fields],
-        }
-        if edited:
-            data["edited_fields"] = sorted(edited)
-        if comment:
-            data["comment"] = comment
+        data = ended_event_data(s.outcome)
         self._transition(event_type, actor, action, comment or "", data)
 
     def _transition(

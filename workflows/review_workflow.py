@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from temporalio import workflow
-from temporalio.exceptions import ApplicationError, FailureError
+from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     # Activity modules and pydantic models: imported once outside the sandbox so replay
@@ -38,11 +38,7 @@ with workflow.unsafe.imports_passed_through():
         ReviewInput,
         UpdateContentInput,
     )
-    from temporal_review.workflows.names import (
-        SUBMIT_CONTENT_SIGNAL,
-        outcome_signal,
-        review_id_from,
-    )
+    from temporal_review.workflows.names import SUBMIT_CONTENT_SIGNAL, review_id_from
     from temporal_review.workflows.outbox import Outbox
     from temporal_review.workflows.request import EventType
     from temporal_review.workflows.review_state import ReviewStateMachine
@@ -90,27 +86,12 @@ class ReviewWorkflow:
             await drainer
             await workflow.wait_condition(workflow.all_handlers_finished)
             workflow.continue_as_new(ReviewInput(request=input.request, carried=self._carry()))
-        await self._tell_parent()
+        if self._machine.request.signal_outcome:
+            # No workflow.patched needed: only requests carrying signal_outcome (new in
+            # this version, absent from every earlier history) take this path.
+            await self._outbox.tell_parent(self._machine.final_outcome())
         await self._close(drainer)
         return self._machine.final_outcome()
-
-    async def _tell_parent(self) -> None:
-        """Hand the outcome to the awaiting agent before the webhooks drain, so a receiver
-        that is down cannot hold the agent up.
-
-        No ``workflow.patched`` is needed: only requests carrying ``signal_outcome`` (new
-        in this version, absent from every earlier history) take this path.
-        """
-        parent = workflow.info().parent
-        if parent is None or not self._machine.request.signal_outcome:
-            return
-        handle = workflow.get_external_workflow_handle(parent.workflow_id)
-        try:
-            await handle.signal(
-                outcome_signal(self._state.review_id), self._machine.final_outcome()
-            )
-        except FailureError as err:
-            self._machine.note(SYSTEM, "parent not told the outcome", str(err))
 
     async def _wait_for_end(self) -> bool:
         """Run timers until the review ends; True when continue-as-new is due first."""

@@ -13,13 +13,12 @@ from typing import Any
 from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle, WorkflowHistory
 from temporalio.worker import Replayer
 
-from temporal_review.worker import ReviewPlugin
+from temporal_review.worker import ReviewPlugin, start_review
 from temporal_review.workflows import (
     Actor,
     ReviewRequest,
     ReviewState,
     ReviewWorkflow,
-    start_review,
 )
 
 WEBHOOK_SECRETS = {"receiver": "test-secret-ñ-1234567890"}

@@ -1,4 +1,8 @@
-"""Client side: start a review and get a handle to one, from any Python process."""
+"""Client side: start a review and get a handle to one, from any Python process.
+
+Here, not in ``workflows/``: it generates ids with ``uuid4`` and talks to the client, which
+workflow modules (imported into the sandbox) must not.
+"""
 
 from __future__ import annotations
 
