@@ -7,7 +7,7 @@ workflows import these, never the other way round.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -19,6 +19,17 @@ WEBHOOK_REJECTED = "WebhookRejected"
 
 UNKNOWN_SECRET = "UnknownWebhookSecret"
 """Error type of a delivery whose secret reference the worker does not know."""
+
+PLAN_NOTIFICATIONS = "temporal_review.plan_notifications"
+"""Activity name: which channels and reviewers hear of one event (from worker config)."""
+
+SEND_NOTIFICATION = "temporal_review.send_notification"
+"""Activity name: one message on one channel."""
+
+UNKNOWN_CHANNEL = "UnknownChannel"
+"""Error type of a notification whose destination the worker's configuration lacks."""
+
+ChannelKind = Literal["webhook", "slack", "email"]
 
 
 class ReviewEvent(BaseModel):
@@ -54,3 +65,37 @@ class DeliveryResult(BaseModel):
 
     status_code: int
     attempt: int
+
+
+class ReviewBrief(BaseModel):
+    """What a notification tells a person about the review, beside the event itself."""
+
+    title: str
+    queue: str | None = None
+    priority: str
+    users: list[str] = Field(default_factory=list)
+    groups: list[str] = Field(default_factory=list)
+    deadline: datetime | None = None
+    review_url: str | None = None  # the agent's own link, used when no gateway URL is set
+    requested_by: str | None = None  # on review.updated: who asked for the changes
+
+
+class NotificationNotice(BaseModel):
+    """An event people may need to hear of; the worker's configuration says who."""
+
+    event: ReviewEvent
+    review: ReviewBrief
+
+
+class Notification(BaseModel):
+    """One message on one channel.
+
+    ``destination`` names a configuration entry (``route:<name>`` or
+    ``reviewer:<user>:<channel>``), never an address or URL: Slack webhook URLs and mail
+    credentials stay on the worker, out of workflow history.
+    """
+
+    destination: str
+    channel: ChannelKind
+    recipient: str | None = None  # the reviewer addressed; their link identifies them
+    notice: NotificationNotice

@@ -8,20 +8,13 @@ Secrets are ``SecretStr`` (never printed) or stored as SHA-256 hex digests.
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
-from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
-from pydantic_settings import (
-    BaseSettings,
-    PydanticBaseSettingsSource,
-    SettingsConfigDict,
-    TomlConfigSettingsSource,
-)
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from temporal_review.worker.settings import GATEWAY_CONFIG_ENV
+from temporal_review.worker.settings import GATEWAY_CONFIG_ENV, shared_sources
 from temporal_review.workflows import (
     ContentField,
     DecisionSpec,
@@ -127,6 +120,8 @@ class GatewaySettings(BaseSettings):
         max_wait_seconds: Cap of the outcome long-poll.
         action_timeout_seconds: How long an action waits for a worker before a 503.
         max_body_bytes: Request bodies above this are refused with 413.
+        link_secret: Verifies the signed review links in notifications (shared with the
+            worker, which signs them).
     """
 
     model_config = SettingsConfigDict(
@@ -142,6 +137,7 @@ class GatewaySettings(BaseSettings):
     max_wait_seconds: int = Field(default=60, ge=0, le=300)
     action_timeout_seconds: float = Field(default=10.0, gt=0)
     max_body_bytes: int = Field(default=1_000_000, ge=1024)
+    link_secret: SecretStr | None = Field(default=None, min_length=32)
 
     @classmethod
     def settings_customise_sources(
@@ -153,10 +149,4 @@ class GatewaySettings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         """Arguments, then the environment, then the TOML file named by the environment."""
-        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
-        path = os.environ.get(CONFIG_ENV)
-        if path:
-            if not Path(path).is_file():
-                raise ValueError(f"{CONFIG_ENV} names {path}, which is not a file")
-            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=Path(path)))
-        return tuple(sources)
+        return shared_sources(settings_cls, init_settings, env_settings)

@@ -6,13 +6,17 @@ import dataclasses
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from pydantic import SecretStr
 from temporalio.contrib.pydantic import PydanticPayloadConverter
 from temporalio.converter import DataConverter
 from temporalio.plugin import SimplePlugin
 from temporalio.worker import WorkflowRunner
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
+from temporal_review.activities.channels import NotificationSettings
 from temporal_review.activities.drafting import draft_text
+from temporal_review.activities.http_client import SharedHttpClient
+from temporal_review.activities.notifier import Notifier
 from temporal_review.activities.webhooks import WebhookSender
 from temporal_review.workflows.example_agent import ExampleAgentWorkflow
 from temporal_review.workflows.review_workflow import ReviewWorkflow
@@ -59,7 +63,10 @@ class ReviewPlugin(SimplePlugin):
             stay on the worker: requests carry only the reference.
         include_example_agent: Also register the example agent workflow and its drafting
             activity (for the demo and tests).
-        webhook_timeout: Seconds one webhook request may take.
+        webhook_timeout: Seconds one webhook or Slack request may take.
+        notifications: Channels and reviewer contacts (none: reviews notify nobody).
+        base_url: The gateway's public URL: notification links open reviews there.
+        link_secret: Signs per-reviewer links; give the gateway the same secret.
     """
 
     def __init__(
@@ -68,15 +75,30 @@ class ReviewPlugin(SimplePlugin):
         webhook_secrets: Mapping[str, str] | None = None,
         include_example_agent: bool = False,
         webhook_timeout: float = 10.0,
+        notifications: NotificationSettings | None = None,
+        base_url: str | None = None,
+        link_secret: str | SecretStr | None = None,
     ) -> None:
-        if webhook_timeout <= 0:
-            raise ValueError("webhook_timeout must be positive")
         for ref, secret in (webhook_secrets or {}).items():
             if not secret:
                 raise ValueError(f"webhook secret {ref!r} is empty")
-        self.webhook_sender = WebhookSender(webhook_secrets, timeout=webhook_timeout)
+        if isinstance(link_secret, str):
+            link_secret = SecretStr(link_secret)
+        self.http = SharedHttpClient(timeout=webhook_timeout)
+        self.webhook_sender = WebhookSender(webhook_secrets, self.http)
+        self.notifier = Notifier(
+            notifications or NotificationSettings(),
+            self.http,
+            self.webhook_sender,
+            base_url=base_url,
+            link_secret=link_secret,
+        )
         workflows: list[type] = [ReviewWorkflow]
-        activities: list[Callable[..., Any]] = [self.webhook_sender.deliver_webhook]
+        activities: list[Callable[..., Any]] = [
+            self.webhook_sender.deliver_webhook,
+            self.notifier.plan_notifications,
+            self.notifier.send_notification,
+        ]
         if include_example_agent:
             workflows.append(ExampleAgentWorkflow)
             activities.append(draft_text)
@@ -86,7 +108,7 @@ class ReviewPlugin(SimplePlugin):
             workflows=workflows,
             activities=activities,
             workflow_runner=_with_passthrough,
-            run_context=self.webhook_sender.open,
+            run_context=self.http.open,
         )
 
 

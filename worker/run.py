@@ -32,7 +32,11 @@ async def connect(plugin: ReviewPlugin, retry_config: RetryConfig | None = None)
 async def run_worker(settings: WorkerSettings, stop: asyncio.Event | None = None) -> None:
     """Run a review worker until ``stop`` is set (or for ever)."""
     plugin = ReviewPlugin(
-        webhook_secrets=settings.secrets(), include_example_agent=settings.example_agent
+        webhook_secrets=settings.secrets(),
+        include_example_agent=settings.example_agent,
+        notifications=settings.notification_settings(),
+        base_url=settings.base_url,
+        link_secret=settings.link_secret,
     )
     client = await connect(plugin)
     if settings.ensure_search_attributes:

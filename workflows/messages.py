@@ -10,7 +10,12 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     # Activity modules reach workflow code only through the sandbox passthrough.
-    from temporal_review.activities.events import ReviewEvent, WebhookDelivery
+    from temporal_review.activities.events import (
+        Notification,
+        NotificationNotice,
+        ReviewEvent,
+        WebhookDelivery,
+    )
 
 from temporal_review.workflows.content import JsonValue
 from temporal_review.workflows.request import ReviewRequest
@@ -132,10 +137,24 @@ class ReviewInput(BaseModel):
 
 
 class OutboxItem(BaseModel):
-    """A side effect waiting its turn: a webhook delivery or a notice to the parent agent."""
+    """A side effect waiting its turn: a webhook delivery, a notice to the parent agent, an
+    event to plan notifications for, or one planned notification. Exactly one is set."""
 
     webhook: WebhookDelivery | None = None
     parent_notice: ChangeRequest | None = None
+    notice: NotificationNotice | None = None
+    notification: Notification | None = None
+
+    def lane(self) -> str:
+        """Items of one lane go out in order; lanes do not wait for each other, so a
+        receiver that is down holds up only its own deliveries."""
+        if self.webhook is not None:
+            return f"webhook:{self.webhook.format}:{self.webhook.url}"
+        if self.notification is not None:
+            return f"notify:{self.notification.destination}"
+        if self.notice is not None:
+            return "plan"
+        return "parent"
 
 
 class CarriedState(BaseModel):

@@ -139,6 +139,7 @@ class ReviewStateMachine:
     def new_content(self, actor: Actor, values: dict[str, Any]) -> None:
         """The agent's new content: next revision, pending again, the tier's clock restarts."""
         s = self.state
+        requested_by = s.pending_changes.reviewer if s.pending_changes else None
         s.previous_fields = list(s.fields)
         s.fields = [
             f.model_copy(update={"value": values[f.name]}) if f.name in values else f
@@ -148,7 +149,7 @@ class ReviewStateMachine:
         s.status, s.pending_changes = ReviewStatus.PENDING, None
         self._tier_started_at = workflow.now()
         s.tier_deadline = tier_deadline(self.request, s.tier, self._tier_started_at)
-        data = {"fields": sorted(values)}
+        data = {"fields": sorted(values), "requested_by": requested_by}
         self._transition(
             EventType.UPDATED, actor, "content updated", ", ".join(sorted(values)), data
         )
