@@ -30,6 +30,7 @@ from temporal_review.activities.links import LinkClaims, review_link, sign_link
 from temporal_review.activities.mailer import compose, send
 from temporal_review.activities.notification_text import email_text, slack_message
 from temporal_review.activities.planning import plan
+from temporal_review.activities.signing import EVENT_ID_HEADER
 from temporal_review.activities.webhooks import WebhookSender
 
 __all__ = ["Notifier"]
@@ -124,7 +125,10 @@ class Notifier:
         event = note.notice.event
         if note.channel == "slack":
             body = json.dumps(slack_message(note, link)).encode()
-            headers: Mapping[str, str] = {"Content-Type": "application/json"}
+            headers: Mapping[str, str] = {
+                "Content-Type": "application/json",
+                EVENT_ID_HEADER: event.id,  # lets a relay in front of Slack deduplicate
+            }
         else:
             body, headers = render(WebhookFormat.NATIVE, event, self._webhooks.secret(secret_ref))
         await self._http.post(url, body, headers, f"{event.type} to {note.destination}")

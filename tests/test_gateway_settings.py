@@ -76,3 +76,47 @@ def test_missing_config_file_is_refused(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv(CONFIG_ENV, "/nonexistent/gateway.toml")
     with pytest.raises(ValueError, match="not a file"):
         GatewaySettings()
+
+
+def test_worker_and_gateway_share_one_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from temporal_review.worker import WorkerSettings
+
+    config = tmp_path / "shared.toml"
+    config.write_text(
+        'link_secret = "0123456789abcdef0123456789abcdef-link"\n'
+        + TOML
+        + """
+[notifications.smtp]
+host = "mail.internal"
+port = 2525
+sender = "reviews@example.com"
+password = "smtp-password"
+
+[[notifications.routes]]
+name = "editors-room"
+channel = "slack"
+groups = ["editors"]
+url = "https://hooks.slack.test/T000/B000/XXXX"
+
+[[notifications.reviewers]]
+user = "alice"
+email = "alice@example.com"
+"""
+    )
+    monkeypatch.setenv(CONFIG_ENV, str(config))
+    worker = WorkerSettings()
+    gateway = GatewaySettings()
+    assert worker.base_url == gateway.base_url == "https://reviews.example.com"
+    assert worker.link_secret is not None and gateway.link_secret is not None
+    assert worker.link_secret.get_secret_value() == gateway.link_secret.get_secret_value()
+    notifications = worker.notification_settings()
+    # alice's groups come from her gateway token entry: membership is written once.
+    assert notifications.contact("alice").groups == ["editors"]  # type: ignore[union-attr]
+    assert notifications.smtp is not None and notifications.smtp.port == 2525
+    # Slack URLs and SMTP passwords are credentials: never printed.
+    shown = repr(worker) + str(worker.model_dump())
+    assert "smtp-password" not in shown and "XXXX" not in shown and "-link" not in shown
+    # One value of a table can be overridden from the environment; the rest stays.
+    monkeypatch.setenv("TEMPORAL_REVIEW_NOTIFICATIONS__SMTP__PORT", "25")
+    smtp = WorkerSettings().notification_settings().smtp
+    assert smtp is not None and (smtp.port, smtp.host) == (25, "mail.internal")

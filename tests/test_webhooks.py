@@ -13,6 +13,7 @@ from temporal_review.workflows import (
     Callback,
     ClaimInput,
     EventType,
+    ReleaseInput,
     RespondInput,
     ReviewStatus,
     ReviewWorkflow,
@@ -124,3 +125,52 @@ async def test_slow_receiver_does_not_delay_decisions(client: Client, task_queue
         outcome = await handle.result()
         assert outcome.status is ReviewStatus.COMPLETED
         assert len(receiver.accepted_ids()) == 3
+
+
+async def test_a_receiver_down_for_a_while_gets_every_event_once_in_order(
+    client: Client, task_queue: str
+) -> None:
+    from support.processes import free_port
+
+    port = free_port()  # nothing listens here yet: every attempt is refused
+    handle = await start(
+        client,
+        task_queue,
+        callbacks=[Callback(url=f"http://127.0.0.1:{port}/hook", secret_ref="receiver")],
+    )
+    # The reviewers carry on while the receiver is down: no action waits for it.
+    for _ in range(2):
+        await handle.execute_update(ReviewWorkflow.claim, ClaimInput(reviewer=ALICE))
+        await handle.execute_update(ReviewWorkflow.release, ReleaseInput(reviewer=ALICE))
+    result = await asyncio.wait_for(
+        handle.execute_update(
+            ReviewWorkflow.respond, RespondInput(reviewer=ALICE, revision=1, response="approve")
+        ),
+        timeout=2,
+    )
+    assert result.status is ReviewStatus.COMPLETED
+    await asyncio.sleep(4)  # the first event has been retried with backoff meanwhile
+    with running_receiver(SECRET, port=port) as receiver:
+        outcome = await asyncio.wait_for(handle.result(), timeout=60)
+    review_id = outcome.review_id
+    expected = [f"{review_id}:{seq}" for seq in range(1, 7)]
+    assert receiver.accepted_ids() == expected  # every event, in order
+    assert receiver.attempts_by_id() == {event_id: 1 for event_id in expected}  # once each
+    assert [e["type"] for e in receiver.accepted] == [
+        "review.created",
+        "review.claimed",
+        "review.released",
+        "review.claimed",
+        "review.released",
+        "review.completed",
+    ]
+    assert receiver.bad_signatures == 0
+    assert not [e for e in outcome.audit if e.action == "webhook failed"]
+    # The first event was attempted while the receiver was down, and retried.
+    history = await handle.fetch_history()
+    first = next(
+        e.activity_task_started_event_attributes.attempt
+        for e in history.events
+        if e.HasField("activity_task_started_event_attributes")
+    )
+    assert first >= 3

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 import time
@@ -46,16 +47,21 @@ class Receiver:
                 seen.append(event["_event_id"])
         return seen
 
-    def wait_for(self, count: int, timeout: float = 30) -> None:
-        deadline = time.monotonic() + timeout
+    async def wait_for(self, count: int, within: float = 30) -> None:
+        """Wait (without blocking the event loop a test worker runs on) for ``count`` ids."""
+        deadline = time.monotonic() + within
         while len(self.accepted_ids()) < count:
             if time.monotonic() > deadline:
                 raise AssertionError(f"received {self.accepted_ids()} of {count} events")
-            time.sleep(0.05)
+            await asyncio.sleep(0.05)
 
 
 Verifier = Callable[[str, bytes, Any], None]
 """(secret, raw body, headers) -> None, raising InvalidSignature."""
+
+
+def unsigned(secret: str, body: bytes, headers: Any) -> None:
+    """Slack-style incoming webhooks are not signed: the URL itself is the secret."""
 
 
 def native_signature(secret: str, body: bytes, headers: Any) -> None:
@@ -63,7 +69,9 @@ def native_signature(secret: str, body: bytes, headers: Any) -> None:
 
 
 @contextmanager
-def running_receiver(secret: str, verify: Verifier = native_signature) -> Iterator[Receiver]:
+def running_receiver(
+    secret: str, verify: Verifier = native_signature, port: int = 0
+) -> Iterator[Receiver]:
     """Accepts deliveries whose signature ``verify`` accepts; stamps each body with the
     ``X-Review-Event-Id`` it came with as ``_event_id`` (every format sends it)."""
     receiver = Receiver(secret=secret)
@@ -103,7 +111,7 @@ def running_receiver(secret: str, verify: Verifier = native_signature) -> Iterat
         def log_message(self, format: str, *args: Any) -> None:
             pass  # keep test output quiet
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
     receiver.url = f"http://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
