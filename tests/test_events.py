@@ -29,3 +29,22 @@ async def test_events_query_lists_transitions_after_a_sequence(
     described = await handle.describe()
     assert described.typed_search_attributes.get(sa.CREATED_AT) is not None
     assert await described.memo_value("title") == "Check this"
+
+
+def test_the_readme_shows_one_valid_example_body_per_event_type() -> None:
+    import json
+    import re
+    from pathlib import Path
+
+    from temporal_review.activities import ReviewEvent
+    from temporal_review.workflows import EventType
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    examples = re.findall(
+        r"<summary><code>([\w.]+)</code>.*?</summary>\s*```json\n(.*?)\n```", readme, re.S
+    )
+    shown = [name for name, _ in examples]
+    assert sorted(shown) == sorted(t.value for t in EventType)  # each type, once
+    for name, body in examples:
+        event = ReviewEvent.model_validate(json.loads(body))
+        assert event.type == name and event.id == f"{event.review_id}:{event.seq}"
