@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
+from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
 from temporalio.client import Client
 from temporalio.service import RetryConfig
 
@@ -14,6 +18,8 @@ from temporal_review.gateway.auth import Credentials
 from temporal_review.gateway.reviews import Reviews
 from temporal_review.gateway.routes import actions, events, inbox, reviews
 from temporal_review.gateway.settings import GatewaySettings
+from temporal_review.gateway.ui import pages, review_actions
+from temporal_review.gateway.ui.sessions import SessionCodec
 from temporal_review.worker import ReviewPlugin, connect
 
 
@@ -48,9 +54,21 @@ def create_app(settings: GatewaySettings | None = None, client: Client | None = 
         app.state.reviews = Reviews(client, settings.task_queue, settings.action_timeout_seconds)
     errors.install(app)
     app.middleware("http")(_body_limit(settings.max_body_bytes))
-    for module in (reviews, events, actions, inbox):
+    for module in (reviews, events, actions, inbox, pages, review_actions):
         app.include_router(module.router)
+    # Without a configured secret, sessions last as long as this process (and one gateway).
+    session_secret = settings.session_secret
+    app.state.session_codec = SessionCodec(
+        session_secret.get_secret_value() if session_secret else secrets.token_urlsafe(32)
+    )
+    static = Path(__file__).parent / "ui" / "static"
+    app.mount("/ui/static", StaticFiles(directory=static), name="ui-static")
+    app.add_api_route("/", _to_inbox, include_in_schema=False)
     return app
+
+
+async def _to_inbox() -> RedirectResponse:
+    return RedirectResponse("/ui/", status_code=307)
 
 
 def _body_limit(
