@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 # through a symlinked tree that mirrors the installed layout (temporal_review/<part>).
 MYPY_TREE := build/mypy-src
 
-.PHONY: dev test lint typecheck pytest bench clean
+.PHONY: dev test lint typecheck pytest browser bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,8 +31,11 @@ typecheck: $(STAMP)
 	for part in workflows activities worker gateway; do ln -s ../../../$$part $(MYPY_TREE)/temporal_review/$$part; done
 	MYPYPATH=$(MYPY_TREE) $(BIN)/mypy --strict -p temporal_review
 
-pytest: $(STAMP)
+pytest: $(STAMP) browser
 	$(BIN)/pytest -q
+
+browser:
+	sh scripts/install-chromium.sh
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
@@ -41,4 +44,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/inbox_at_scale.py
 
 clean:
-	rm -rf $(VENV) build .state .mypy_cache .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) build .state .mypy_cache .pytest_cache .ruff_cache *.egg-info test-artifacts

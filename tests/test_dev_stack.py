@@ -73,6 +73,17 @@ async def test_dev_stack_seeds_a_waiting_review_and_stops_cleanly(tmp_path: Path
             assert (await http.get("/docs")).status_code == 200
             inbox = await _inbox_with(http, token, workflow_id.removeprefix("review-"))
             assert inbox["items"][0]["title"].startswith("Announcement")
+            # The printed web UI takes the printed token and shows the demo review.
+            web = next(line for line in banner if "Reviewer web UI" in line).split()[3]
+            assert web == f"{gateway}/ui/"
+            login = await http.get("/ui/login")
+            nonce = login.text.split('name="nonce" value="')[1].split('"')[0]
+            signed_in = await http.post(
+                "/ui/login", data={"nonce": nonce, "token": token, "next": "/ui/"}
+            )
+            assert signed_in.status_code == 303
+            page = await http.get("/ui/")
+            assert "Announcement" in page.text
     finally:
         stack.send_signal(signal.SIGINT)
         out, _ = stack.communicate(timeout=60)

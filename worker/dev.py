@@ -59,6 +59,7 @@ async def run_dev(options: DevOptions) -> None:
         config = _dev_config(options)
         children.append(_start_gateway(address, options, config))
         review_id = await _seed_demo(client, _gateway_url(options)) if options.seed_demo else None
+        await _until_listening(options.host, options.gateway_port, children[-1])
         _print_banner(options, address, review_id, config)
         await _wait(stop, children)
     finally:
@@ -110,6 +111,22 @@ def _spawn(command: list[str], env: dict[str, str], log_path: Path) -> subproces
     return subprocess.Popen(
         command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )
+
+
+async def _until_listening(host: str, port: int, child: subprocess.Popen[bytes]) -> None:
+    """Wait until ``child`` accepts connections: the banner's URLs must work when shown."""
+    for _ in range(300):
+        if child.poll() is not None:
+            raise RuntimeError(f"a child exited early ({child.args}); see the logs")
+        try:
+            _, writer = await asyncio.open_connection(host, port)
+        except OSError:
+            await asyncio.sleep(0.1)
+            continue
+        writer.close()
+        await writer.wait_closed()
+        return
+    raise RuntimeError(f"nothing listens on {host}:{port} after 30 s")
 
 
 def _gateway_url(options: DevOptions) -> str:
@@ -200,17 +217,18 @@ def _print_banner(
         "temporal-review dev stack is up",
         f"  Temporal server   {address}  (state in {options.state_dir}/)",
         f"  Temporal UI       {ui}/namespaces/default/workflows",
-        f"  Gateway API       {gateway}/docs",
-        f"  Reviewer inbox    {gateway}/v1/inbox",
+        f"  Reviewer web UI   {gateway}/ui/  (sign in with the reviewer token)",
         f"  Reviewer token    {config.reviewer_token}  (demo-reviewer, group default)",
+        f"  Gateway API       {gateway}/docs  (JSON inbox: {gateway}/v1/inbox)",
         f"  Operator token    {config.operator_token}",
         f"  Agent API key     {config.agent_key}",
         f"  (credentials in {config.path}; local use only)",
     ]
     if review_id:
-        lines.append(
-            f"  Waiting review    {ui}/namespaces/default/workflows/{workflow_id_for(review_id)}"
-        )
+        lines += [
+            f"  Review page       {gateway}/ui/reviews/{review_id}",
+            f"  Waiting review    {ui}/namespaces/default/workflows/{workflow_id_for(review_id)}",
+        ]
     lines += [f"  Logs              {options.state_dir}/*.log", "Press Ctrl-C to stop.", ""]
     print("\n".join(lines), flush=True)
 

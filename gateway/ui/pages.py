@@ -43,7 +43,7 @@ DONE = {
     "responded": "Your answer is recorded. Thank you.",
     "changes": "Your instructions went to the agent. "
     "This page shows the new revision when it arrives.",
-    "escalated": "The review was escalated.",
+    "escalated": "The review was escalated to the next reviewers.",
 }
 
 
@@ -61,7 +61,7 @@ async def login_form(request: Request, next: str = "/ui/") -> Response:
     if viewer_of(request) is not None:
         return RedirectResponse(_safe_next(next), status_code=303)
     nonce = new_login_nonce()
-    response = page(request, "login.html", {"nonce": nonce, "next": _safe_next(next)})
+    response = page(request, "login.html", {"login_nonce": nonce, "next": _safe_next(next)})
     response.set_cookie(LOGIN_COOKIE, nonce, httponly=True, samesite="strict", path="/ui")
     return response
 
@@ -87,7 +87,7 @@ async def login(request: Request) -> Response:
             request,
             "login.html",
             {
-                "nonce": retry,
+                "login_nonce": retry,
                 "next": _safe_next(str(form.get("next", ""))),
                 "problem": "That token is not valid.",
             },
@@ -142,7 +142,7 @@ async def inbox(request: Request) -> Response:
             items, total, next_token = found.items, found.total, found.next_page_token
     except ApiError as err:
         return message_page(request, "Inbox unavailable", err.message, err.status, viewer)
-    query = {k: v for k, v in params.items() if k != "page"}
+    query = {k: v for k, v in params.items() if k not in ("page", "done")}
     return page(
         request,
         "inbox.html",
@@ -154,6 +154,7 @@ async def inbox(request: Request) -> Response:
             "filters": {"queue": queue or "", "status": status, "priority": priority, "mine": mine},
             "statuses": [s for s in ReviewStatus if not s.is_terminal],
             "priorities": list(Priority),
+            "notice": DONE.get(params.get("done", "")),
         },
         viewer=viewer,
     )

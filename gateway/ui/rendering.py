@@ -77,4 +77,4 @@ def _span(delta: timedelta) -> str:
         return f"{days} d {hours} h"
     if hours:
         return f"{hours} h {minutes} min"
-    return f"{minutes} min" if minutes else "just now"
+    return f"{minutes} min" if minutes else "under a minute"

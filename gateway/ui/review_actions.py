@@ -94,6 +94,8 @@ async def act(request: Request, review_id: ReviewId, action: str) -> Response:
         "release": "released",
         "escalate": "escalated",
     }
+    if action == "escalate":  # it now belongs to the next tier: back to the inbox
+        return RedirectResponse("/ui/?done=escalated", status_code=303)
     return RedirectResponse(f"/ui/reviews/{review_id}?done={done[action]}", status_code=303)
 
 
