@@ -117,7 +117,7 @@ async def _until_listening(host: str, port: int, child: subprocess.Popen[bytes])
     """Wait until ``child`` accepts connections: the banner's URLs must work when shown."""
     for _ in range(300):
         if child.poll() is not None:
-            raise RuntimeError(f"a child exited early ({child.args}); see the logs")
+            raise RuntimeError(f"a child exited early ({child.args!r}); see the logs")
         try:
             _, writer = await asyncio.open_connection(host, port)
         except OSError:

@@ -121,8 +121,8 @@ async def inbox(request: Request) -> Response:
         return RedirectResponse(f"/ui/reviews/{viewer.only_review}", status_code=303)
     params = request.query_params
     queue = params.get("queue", "").strip() or None
-    status = _enum(ReviewStatus, params.get("status"))
-    priority = _enum(Priority, params.get("priority"))
+    status = _status(params.get("status"))
+    priority = _priority(params.get("priority"))
     mine = params.get("mine") == "1"
     wanted = InboxFilter(queue=queue, status=status, priority=priority, mine=mine)
     token = params.get("page") or None
@@ -201,9 +201,16 @@ def _error_page(request: Request, err: ApiError, viewer: Viewer) -> Response:
     return message_page(request, title, err.message, err.status, viewer)
 
 
-def _enum(kind: type[ReviewStatus] | type[Priority], raw: str | None):  # type: ignore[no-untyped-def]
+def _status(raw: str | None) -> ReviewStatus | None:
     try:
-        return kind(raw) if raw else None
+        return ReviewStatus(raw) if raw else None
+    except ValueError:
+        return None  # a filter we do not know is ignored, not an error page
+
+
+def _priority(raw: str | None) -> Priority | None:
+    try:
+        return Priority(raw) if raw else None
     except ValueError:
         return None
 

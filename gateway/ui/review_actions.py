@@ -76,11 +76,8 @@ async def act(request: Request, review_id: ReviewId, action: str) -> Response:
     revision = _int(form, "revision")
     if revision is None:
         return message_page(request, "Bad form", "The form lacks its revision.", 400, viewer)
-    update_id = (
-        f"ui/{action}/{viewer.actor.id}/{_text(form, 'nonce') or ''}"
-        if _text(form, "nonce")
-        else None
-    )
+    nonce = _text(form, "nonce")
+    update_id = f"ui/{action}/{viewer.actor.id}/{nonce}" if nonce else None
     try:
         refusal = await handler(request, viewer, state, form, revision, update_id)
     except ApiError as err:
