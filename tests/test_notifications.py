@@ -15,7 +15,7 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from support.receiver import Receiver, running_receiver, unsigned
-from support.reviews import ALICE, WEBHOOK_SECRETS, new_id, start, state_of
+from support.reviews import ALICE, OPERATOR, WEBHOOK_SECRETS, new_id, start, state_of
 from support.smtp import Mailbox, parts, running_smtp
 from temporal_review.activities.channels import (
     NotificationSettings,
@@ -244,3 +244,33 @@ async def test_reminders_reach_the_reviewers_by_email_before_the_deadline(
     assert subjects == ["New review for you: Check this", f"Reminder: Check this is due {due}"]
     reminded = next(e for e in state.audit if e.action == "reminded")
     assert abs(deadline - reminded.at - timedelta(hours=2)) < timedelta(seconds=1)
+
+
+async def test_a_webhook_channel_gets_signed_native_events(
+    client: Client, task_queue: str, peers: Peers
+) -> None:
+    with running_receiver(WEBHOOK_SECRETS["receiver"]) as audit_log:
+        settings = NotificationSettings(
+            routes=[
+                Route(
+                    name="audit-log",
+                    channel="webhook",
+                    queue="billing",
+                    url=f"{audit_log.url}/events",
+                    secret_ref="receiver",
+                    events=["review.created", "review.escalated"],
+                )
+            ]
+        )
+        notifying = await notifying_client(client, settings)
+        async with Worker(notifying, task_queue=task_queue):
+            handle = await start(notifying, task_queue, queue="billing", groups=["finance"])
+            await handle.execute_update(
+                ReviewWorkflow.escalate, EscalateInput(actor=OPERATOR, revision=1, reason="late")
+            )
+            outcome = await handle.result()
+    assert [e["type"] for e in audit_log.accepted] == ["review.created", "review.escalated"]
+    assert audit_log.bad_signatures == 0  # every post verified with the shared secret
+    review_id = outcome.review_id
+    assert audit_log.accepted_ids() == [f"{review_id}:1", f"{review_id}:2"]
+    assert audit_log.accepted[1]["status"] == "escalated"  # past the last tier: it ended
