@@ -16,7 +16,7 @@ from temporalio.service import RetryConfig
 from temporal_review.gateway import errors
 from temporal_review.gateway.auth import Credentials
 from temporal_review.gateway.reviews import Reviews
-from temporal_review.gateway.routes import actions, events, inbox, reviews
+from temporal_review.gateway.routes import actions, events, health, inbox, reviews
 from temporal_review.gateway.settings import GatewaySettings
 from temporal_review.gateway.ui import pages, review_actions
 from temporal_review.gateway.ui.sessions import SessionCodec
@@ -54,7 +54,7 @@ def create_app(settings: GatewaySettings | None = None, client: Client | None = 
         app.state.reviews = Reviews(client, settings.task_queue, settings.action_timeout_seconds)
     errors.install(app)
     app.middleware("http")(_body_limit(settings.max_body_bytes))
-    for module in (reviews, events, actions, inbox, pages, review_actions):
+    for module in (reviews, events, actions, inbox, health, pages, review_actions):
         app.include_router(module.router)
     # Without a configured secret, sessions last as long as this process (and one gateway).
     session_secret = settings.session_secret

@@ -4,6 +4,7 @@ the gateway served by uvicorn, a real Temporal dev server, and the example agent
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -63,12 +64,14 @@ async def test_a_reviewer_walks_the_whole_flow_without_javascript(
     client: Client, task_queue: str, browser: Browser, site: str
 ) -> None:
     review_id = new_id()
+    queue = f"launches-{review_id}"  # the shared server holds other tests' reviews too
     agent = await client.start_workflow(
         ExampleAgentWorkflow.run,
         ExampleAgentInput(
             topic="the spring release",
             review_id=review_id,
-            queue="editors",
+            queue=queue,
+            groups=["editors"],
             review_task_queue=task_queue,
         ),
         id=f"agent-{review_id}",
@@ -81,12 +84,15 @@ async def test_a_reviewer_walks_the_whole_flow_without_javascript(
     await sign_in(page, site, TOKENS["alice"])
     await expect(page.locator("header nav")).to_contain_text("Signed in as alice")
 
-    # The inbox lists the review; it opens from there.
+    # The inbox, filtered to the agent's queue, lists the review; it opens from there.
     title = "Announcement: the spring release"
+    await page.fill("input[name=queue]", queue)
+    await page.click(".filters button[type=submit]")
+    await expect(page).to_have_url(re.compile(rf"queue={queue}"))
     await reload_until(page, "main", title)
     row = page.locator("table.inbox tr", has_text=title)
     await expect(row).to_contain_text("medium")
-    await expect(row).to_contain_text("editors")
+    await expect(row).to_contain_text(queue)
     await shot(page, "inbox")
     await row.get_by_role("link", name=title).click()
     await expect(page).to_have_url(f"{site}/ui/reviews/{review_id}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
@@ -28,6 +28,7 @@ class ExampleAgentInput(BaseModel):
     topic: str
     review_id: str | None = None
     queue: str = "default"
+    groups: list[str] = Field(default_factory=list)  # none: the queue's members review
     review_task_queue: str = TASK_QUEUE
     review_url: str | None = None
 
@@ -52,6 +53,7 @@ class ExampleAgentWorkflow:
             title=f"Announcement: {input.topic}",
             review_id=input.review_id,
             queue=input.queue,
+            groups=input.groups,
             review_url=input.review_url,
             fields=[
                 ContentField(
