@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from temporalio.client import Client
@@ -15,6 +15,7 @@ from temporalio.service import RetryConfig
 
 from temporal_review.gateway import errors
 from temporal_review.gateway.auth import Credentials
+from temporal_review.gateway.body_limit import BodyLimit
 from temporal_review.gateway.reviews import Reviews
 from temporal_review.gateway.routes import actions, events, health, inbox, reviews
 from temporal_review.gateway.settings import GatewaySettings
@@ -53,7 +54,7 @@ def create_app(settings: GatewaySettings | None = None, client: Client | None = 
     if client is not None:  # usable without running the lifespan (ASGI transport tests)
         app.state.reviews = Reviews(client, settings.task_queue, settings.action_timeout_seconds)
     errors.install(app)
-    app.middleware("http")(_body_limit(settings.max_body_bytes))
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     for module in (reviews, events, actions, inbox, health, pages, review_actions):
         app.include_router(module.router)
     # Without a configured secret, sessions last as long as this process (and one gateway).
@@ -69,18 +70,3 @@ def create_app(settings: GatewaySettings | None = None, client: Client | None = 
 
 async def _to_inbox() -> RedirectResponse:
     return RedirectResponse("/ui/", status_code=307)
-
-
-def _body_limit(
-    limit: int,
-) -> Callable[[Request, Callable[[Request], Awaitable[Response]]], Awaitable[Response]]:
-    async def refuse_large_bodies(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > limit):
-            error = errors.ApiError(413, "body_too_large", f"bodies are limited to {limit} bytes")
-            return errors.json_response(error)
-        return await call_next(request)
-
-    return refuse_large_bodies

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -42,15 +42,22 @@ class EventType(StrEnum):
     CANCELLED = "review.cancelled"
 
 
+MAX_DURATION = timedelta(days=3650)
+"""Longer than any review should wait; bounds deadline arithmetic far from the calendar's end."""
+
+Duration = Annotated[timedelta, Field(le=MAX_DURATION)]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+
+
 class EscalationStep(BaseModel):
     """A tier of the escalation chain: after ``after`` at the previous tier, route here."""
 
     model_config = ConfigDict(extra="forbid")
 
-    after: timedelta
-    users: list[str] = Field(default_factory=list)
-    groups: list[str] = Field(default_factory=list)
-    queue: str | None = None  # keep the current queue when None
+    after: Duration
+    users: list[Name] = Field(default_factory=list, max_length=100)
+    groups: list[Name] = Field(default_factory=list, max_length=100)
+    queue: str | None = Field(default=None, min_length=1, max_length=200)  # None: keep it
 
     @model_validator(mode="after")
     def _sane(self) -> EscalationStep:
@@ -127,21 +134,21 @@ class ReviewRequest(BaseModel):
         default=None, min_length=1, max_length=200, pattern=r"^[A-Za-z0-9_.:-]+$"
     )
     template: str | None = None
-    fields: list[ContentField] = Field(default_factory=list)
+    fields: list[ContentField] = Field(default_factory=list, max_length=200)
     response: ResponseSpec = Field(default_factory=DecisionSpec)
     queue: str = Field(default="default", min_length=1, max_length=200)
-    users: list[str] = Field(default_factory=list)
-    groups: list[str] = Field(default_factory=list)
+    users: list[Name] = Field(default_factory=list, max_length=100)
+    groups: list[Name] = Field(default_factory=list, max_length=100)
     priority: Priority = Priority.MEDIUM
-    timeout: timedelta | None = None
+    timeout: Duration | None = None
     default_response: Any = None
-    escalation: list[EscalationStep] = Field(default_factory=list)
-    claim_lease: timedelta | None = None
-    remind_before: timedelta | None = None
-    max_rounds: int = Field(default=10, ge=0)
+    escalation: list[EscalationStep] = Field(default_factory=list, max_length=20)
+    claim_lease: Duration | None = None
+    remind_before: Duration | None = None
+    max_rounds: int = Field(default=10, ge=0, le=1000)
     meta: dict[str, Any] = Field(default_factory=dict)
     context: AgentContext = Field(default_factory=AgentContext)
-    callbacks: list[Callback] = Field(default_factory=list)
+    callbacks: list[Callback] = Field(default_factory=list, max_length=20)
     notify_parent: bool = False
     signal_outcome: bool = False
     review_url: str | None = Field(default=None, pattern=r"^https?://", max_length=2048)

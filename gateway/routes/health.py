@@ -11,7 +11,7 @@ from temporalio.service import RPCError
 from temporal_review.gateway.deps import ReviewsDep
 from temporal_review.gateway.errors import unavailable
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["health"], include_in_schema=False)  # for probes, not clients
 
 
 @router.get("/healthz")
@@ -20,7 +20,7 @@ async def live() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", responses={503: {"description": "Temporal does not answer"}})
+@router.get("/readyz")
 async def ready(reviews: ReviewsDep) -> dict[str, str]:
     """Ready when Temporal answers within a second: send traffic here."""
     try:
