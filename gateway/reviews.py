@@ -32,6 +32,7 @@ from temporal_review.gateway.inbox import CutHints, Visibility
 from temporal_review.gateway.schemas import OutcomeResponse
 from temporal_review.worker import ReviewHandle, review_handle, start_review
 from temporal_review.workflows import (
+    ActionQuery,
     ActionResult,
     Actor,
     EventsQuery,
@@ -131,7 +132,12 @@ class Reviews:
         except RPCError as err:
             error = from_rpc_error(err, review_id)
             if error.status == 404 and await self._exists(review_id):
-                # The review closed while the update was on its way: it was not applied.
+                # The review has closed. A retry of an action that already acted gets its
+                # first answer (the review remembers results by update id); anything
+                # else arrived too late and was not applied.
+                earlier = await self._earlier_result(review_id, update_id)
+                if earlier is not None:
+                    return earlier
                 raise ApiError(409, "review_ended", "the review already ended") from None
             raise error from None
 
@@ -172,6 +178,19 @@ class Reviews:
             status=state.status,
             outcome=state.outcome,
         )
+
+    async def _earlier_result(self, review_id: str, update_id: str | None) -> ActionResult | None:
+        if update_id is None:
+            return None
+        try:
+            result: ActionResult | None = await self.handle(review_id).query(
+                ReviewWorkflow.action_result,
+                ActionQuery(update_id=update_id),
+                rpc_timeout=self._rpc_timeout,
+            )
+        except RPCError:
+            return None
+        return result
 
     async def _exists(self, review_id: str) -> bool:
         try:

@@ -23,7 +23,7 @@ async def test_create_then_read_state(api: httpx.AsyncClient) -> None:
     created = response.json()
     assert created["created"] is True
     assert created["workflow_id"] == f"review-{created['review_id']}"
-    assert created["url"] == f"https://reviews.example.test/reviews/{created['review_id']}"
+    assert created["url"] == f"https://reviews.example.test/ui/reviews/{created['review_id']}"
     state = (await api.get(f"/v1/reviews/{created['review_id']}", headers=agent())).json()
     assert (state["status"], state["revision"], state["meta"]) == ("pending", 1, {"run": 9})
     assert state["fields"][0]["value"] == "v1"

@@ -8,6 +8,7 @@ one from any client: ``temporal_review.worker.start_review``.
 from temporal_review.workflows.agent import ReviewSession, Reviser, request_review
 from temporal_review.workflows.content import ContentField, FieldKind
 from temporal_review.workflows.messages import (
+    ActionQuery,
     ActionResult,
     CancelInput,
     ClaimInput,
@@ -63,6 +64,7 @@ from temporal_review.workflows.validation import (
 
 __all__ = [
     "TASK_QUEUE",
+    "ActionQuery",
     "ActionResult",
     "Actor",
     "AgentContext",

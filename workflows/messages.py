@@ -123,6 +123,12 @@ class ContentSubmission(_Input):
     actor_id: str = "agent"
 
 
+class ActionQuery(_Input):
+    """Ask what an earlier action (by update id) answered; ``None`` if it never acted."""
+
+    update_id: str = Field(min_length=1, max_length=400)
+
+
 class EventsQuery(_Input):
     """Ask for the review's recent events after sequence number ``after_seq``."""
 

@@ -33,6 +33,7 @@ with workflow.unsafe.imports_passed_through():
         upcoming_deadline,
     )
     from temporal_review.workflows.messages import (
+        ActionQuery,
         ActionResult,
         CancelInput,
         CarriedState,
@@ -157,6 +158,13 @@ class ReviewWorkflow:
     def events(self, params: EventsQuery) -> list[ReviewEvent]:
         """Events newer than ``params.after_seq`` (the last 200 are kept)."""
         return [e for e in self._machine.recent_events if e.seq > params.after_seq]
+
+    @workflow.query(
+        description="What an earlier action answered, by update id (also once the review closed)."
+    )
+    def action_result(self, params: ActionQuery) -> ActionResult | None:
+        """The remembered result of update ``params.update_id``, if it acted."""
+        return self._machine.updates.results.get(params.update_id)
 
     # --- reviewer and agent actions ----------------------------------------------------
 

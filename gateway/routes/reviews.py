@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
 
+from temporal_review.activities.links import review_link
 from temporal_review.gateway.auth import AgentPrincipal
 from temporal_review.gateway.deps import (
     CreatorDep,
@@ -53,7 +54,7 @@ ERRORS: dict[int | str, dict[str, object]] = {
 
 
 def review_url(settings: SettingsDep, review_id: str) -> str | None:
-    return f"{settings.base_url.rstrip('/')}/reviews/{review_id}" if settings.base_url else None
+    return review_link(settings.base_url, review_id) if settings.base_url else None
 
 
 @router.post("", status_code=201, response_model=ReviewCreated, responses=ERRORS)
