@@ -16,6 +16,7 @@ from temporalio.service import RetryConfig
 from temporal_review.gateway import errors
 from temporal_review.gateway.auth import Credentials
 from temporal_review.gateway.body_limit import BodyLimit
+from temporal_review.gateway.metrics import HttpMetrics, MeasureRequests
 from temporal_review.gateway.reviews import Reviews
 from temporal_review.gateway.routes import actions, events, health, inbox, reviews
 from temporal_review.gateway.settings import GatewaySettings
@@ -55,6 +56,9 @@ def create_app(settings: GatewaySettings | None = None, client: Client | None = 
         app.state.reviews = Reviews(client, settings.task_queue, settings.action_timeout_seconds)
     errors.install(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    http_metrics = HttpMetrics()
+    app.add_middleware(MeasureRequests, metrics=http_metrics)  # outermost: sees every answer
+    app.add_api_route("/metrics", http_metrics.endpoint, include_in_schema=False)
     for module in (reviews, events, actions, inbox, health, pages, review_actions):
         app.include_router(module.router)
     # Without a configured secret, sessions last as long as this process (and one gateway).

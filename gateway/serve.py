@@ -5,8 +5,13 @@ from __future__ import annotations
 import uvicorn
 
 from temporal_review.gateway.app import create_app
+from temporal_review.gateway.settings import GatewaySettings
+from temporal_review.worker.logs import configure_logging
 
 
 def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
     """Run the gateway until interrupted (settings from the environment and TOML file)."""
-    uvicorn.run(create_app(), host=host, port=port, log_level="info", access_log=False)
+    settings = GatewaySettings()
+    configure_logging(settings.log_format)
+    app = create_app(settings)
+    uvicorn.run(app, host=host, port=port, access_log=False, log_config=None)

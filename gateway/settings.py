@@ -122,6 +122,7 @@ class GatewaySettings(BaseSettings):
         max_body_bytes: Request bodies above this are refused with 413.
         link_secret: Verifies the signed review links in notifications (shared with the
             worker, which signs them).
+        log_format: ``text`` or ``json`` (one object per line).
         session_secret: Signs web UI session cookies; set it when several gateways serve
             one site (unset: a random one per process).
     """
@@ -141,6 +142,7 @@ class GatewaySettings(BaseSettings):
     max_body_bytes: int = Field(default=1_000_000, ge=1024)
     link_secret: SecretStr | None = Field(default=None, min_length=32)
     session_secret: SecretStr | None = Field(default=None, min_length=32)
+    log_format: Literal["text", "json"] = "text"
 
     @classmethod
     def settings_customise_sources(

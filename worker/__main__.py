@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import signal
 
+from temporal_review.worker.logs import configure_logging
 from temporal_review.worker.run import run_worker
 from temporal_review.worker.settings import WorkerSettings
 
@@ -16,9 +16,10 @@ async def run_until_signalled() -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    await run_worker(WorkerSettings(), stop)
+    settings = WorkerSettings()
+    configure_logging(settings.log_format)
+    await run_worker(settings, stop)
 
 
 if __name__ == "__main__":
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     asyncio.run(run_until_signalled())

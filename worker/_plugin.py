@@ -27,6 +27,7 @@ CONTRACT_MODULES = (
     "details",
     "errors",
     "messages",
+    "metrics",
     "names",
     "records",
     "request",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import (
@@ -49,6 +50,9 @@ class WorkerSettings(BaseSettings):
         base_url: The gateway's public URL (shared with the gateway): links point there.
         link_secret: Signs per-reviewer review links (shared with the gateway).
         reviewers: The gateway's reviewer entries; only users and groups are read.
+        metrics_bind_address: ``host:port`` of a Prometheus endpoint with the SDK's and the
+            reviews' metrics (``0.0.0.0:9464`` in a container); none when unset.
+        log_format: ``text`` or ``json`` (one object per line; never secrets or content).
     """
 
     model_config = SettingsConfigDict(
@@ -64,6 +68,8 @@ class WorkerSettings(BaseSettings):
     base_url: str | None = Field(default=None, pattern=r"^https?://")
     link_secret: SecretStr | None = Field(default=None, min_length=32)
     reviewers: list[ReviewerMembership] = Field(default_factory=list)
+    metrics_bind_address: str | None = Field(default=None, pattern=r"^[^:\s]+:\d{1,5}$")
+    log_format: Literal["text", "json"] = "text"
 
     @classmethod
     def settings_customise_sources(

@@ -23,6 +23,7 @@ with workflow.unsafe.imports_passed_through():
         RequestChangesInput,
         RespondInput,
     )
+    from temporal_review.workflows.metrics import record
     from temporal_review.workflows.records import (
         change_request_for,
         changes_event_data,
@@ -296,6 +297,7 @@ class ReviewStateMachine:
         )
         self.recent_events.append(event)
         del self.recent_events[:-RECENT_EVENTS]
+        record(event_type, s, actor.id == SYSTEM.id, entry.at)
         self.refresh()
         self.woken = True
         self.on_event(event, event_type)
