@@ -26,6 +26,7 @@ def main(argv: list[str] | None = None) -> None:
     dev.add_argument("--port", type=int, default=7233, help="Temporal frontend port")
     dev.add_argument("--ui-port", type=int, default=8233, help="Temporal UI port")
     dev.add_argument("--gateway-port", type=int, default=8000, help="gateway port")
+    dev.add_argument("--metrics-port", type=int, default=9464, help="worker metrics port")
     dev.add_argument("--no-demo", action="store_true", help="do not start the example agent")
     commands.add_parser("worker", help="run a review worker (connection from TEMPORAL_* env)")
     gateway = commands.add_parser("gateway", help="serve the HTTP gateway")
@@ -40,6 +41,7 @@ def main(argv: list[str] | None = None) -> None:
             port=args.port,
             ui_port=args.ui_port,
             gateway_port=args.gateway_port,
+            metrics_port=args.metrics_port,
             seed_demo=not args.no_demo,
         )
         asyncio.run(run_dev(options))

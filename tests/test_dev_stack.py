@@ -32,7 +32,7 @@ def port_open(port: int) -> bool:
 
 
 async def test_dev_stack_seeds_a_waiting_review_and_stops_cleanly(tmp_path: Path) -> None:
-    port, ui_port, gateway_port = free_port(), free_port(), free_port()
+    port, ui_port, gateway_port, metrics_port = free_port(), free_port(), free_port(), free_port()
     command = [
         str(Path(sys.executable).parent / "temporal-review"),
         "dev",
@@ -44,6 +44,8 @@ async def test_dev_stack_seeds_a_waiting_review_and_stops_cleanly(tmp_path: Path
         str(ui_port),
         "--gateway-port",
         str(gateway_port),
+        "--metrics-port",
+        str(metrics_port),
     ]
     stack = _spawn(command)
     try:
@@ -84,6 +86,12 @@ async def test_dev_stack_seeds_a_waiting_review_and_stops_cleanly(tmp_path: Path
             assert signed_in.status_code == 303
             page = await http.get("/ui/")
             assert "Announcement" in page.text
+            # After the demo run, the worker's metrics show the review it created.
+            metrics_url = next(line for line in banner if "Metrics" in line).split()[-2]
+            assert metrics_url == f"http://127.0.0.1:{metrics_port}/metrics"
+            scraped = (await http.get(metrics_url)).text
+            assert "temporal_review_reviews_created{" in scraped and 'queue="default"' in scraped
+            assert "temporal_review_http_requests_total" in (await http.get("/metrics")).text
     finally:
         stack.send_signal(signal.SIGINT)
         out, _ = stack.communicate(timeout=60)

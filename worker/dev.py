@@ -40,6 +40,7 @@ class DevOptions:
     port: int = 7233
     ui_port: int = 8233
     gateway_port: int = 8000
+    metrics_port: int = 9464
     seed_demo: bool = True
 
 
@@ -55,7 +56,7 @@ async def run_dev(options: DevOptions) -> None:
     try:
         children.append(_start_server(options))
         client = await _connect_when_up(address, children[0])
-        children.append(_start_worker(address, options.state_dir))
+        children.append(_start_worker(address, options))
         config = _dev_config(options)
         children.append(_start_gateway(address, options, config))
         review_id = await _seed_demo(client, _gateway_url(options)) if options.seed_demo else None
@@ -87,9 +88,15 @@ def _start_server(options: DevOptions) -> subprocess.Popen[bytes]:
     return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
 
-def _start_worker(address: str, state_dir: Path) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "TEMPORAL_ADDRESS": address, "TEMPORAL_REVIEW_EXAMPLE_AGENT": "true"}
-    return _spawn([sys.executable, "-m", "temporal_review.worker"], env, state_dir / "worker.log")
+def _start_worker(address: str, options: DevOptions) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "TEMPORAL_ADDRESS": address,
+        "TEMPORAL_REVIEW_EXAMPLE_AGENT": "true",
+        "TEMPORAL_REVIEW_METRICS_BIND_ADDRESS": f"{options.host}:{options.metrics_port}",
+    }
+    command = [sys.executable, "-m", "temporal_review.worker"]
+    return _spawn(command, env, options.state_dir / "worker.log")
 
 
 def _start_gateway(address: str, options: DevOptions, config: DevConfig) -> subprocess.Popen[bytes]:
@@ -220,6 +227,8 @@ def _print_banner(
         f"  Reviewer web UI   {gateway}/ui/  (sign in with the reviewer token)",
         f"  Reviewer token    {config.reviewer_token}  (demo-reviewer, group default)",
         f"  Gateway API       {gateway}/docs  (JSON inbox: {gateway}/v1/inbox)",
+        f"  Metrics           {gateway}/metrics (gateway), "
+        f"http://{options.host}:{options.metrics_port}/metrics (worker)",
         f"  Operator token    {config.operator_token}",
         f"  Agent API key     {config.agent_key}",
         f"  (credentials in {config.path}; local use only)",
