@@ -40,7 +40,8 @@ def create_app(settings: GatewaySettings | None = None, client: Client | None = 
         # Calls give up on an unreachable Temporal within the action timeout (then 503),
         # instead of the client's default ten seconds of retries.
         retries = RetryConfig(max_elapsed_time_millis=int(settings.action_timeout_seconds * 1000))
-        connected = client or await connect(ReviewPlugin(), retry_config=retries)
+        plugin = ReviewPlugin(tracing=settings.tracing)
+        connected = client or await connect(plugin, retry_config=retries)
         app.state.reviews = Reviews(connected, settings.task_queue, settings.action_timeout_seconds)
         yield
 
@@ -59,6 +60,10 @@ def create_app(settings: GatewaySettings | None = None, client: Client | None = 
     http_metrics = HttpMetrics()
     app.add_middleware(MeasureRequests, metrics=http_metrics)  # outermost: sees every answer
     app.add_api_route("/metrics", http_metrics.endpoint, include_in_schema=False)
+    if settings.tracing:  # imported only when asked for: OpenTelemetry is an extra
+        from temporal_review.gateway.tracing import TraceRequests
+
+        app.add_middleware(TraceRequests)
     for module in (reviews, events, actions, inbox, health, pages, review_actions):
         app.include_router(module.router)
     # Without a configured secret, sessions last as long as this process (and one gateway).

@@ -123,6 +123,7 @@ class GatewaySettings(BaseSettings):
         link_secret: Verifies the signed review links in notifications (shared with the
             worker, which signs them).
         log_format: ``text`` or ``json`` (one object per line).
+        tracing: OpenTelemetry spans per request, joined to the review's workflow trace.
         session_secret: Signs web UI session cookies; set it when several gateways serve
             one site (unset: a random one per process).
     """
@@ -143,6 +144,7 @@ class GatewaySettings(BaseSettings):
     link_secret: SecretStr | None = Field(default=None, min_length=32)
     session_secret: SecretStr | None = Field(default=None, min_length=32)
     log_format: Literal["text", "json"] = "text"
+    tracing: bool = False
 
     @classmethod
     def settings_customise_sources(

@@ -50,6 +50,8 @@ PASSTHROUGH_MODULES = (
     # must share one class per model, or pydantic refuses a DecisionSpec built by the other.
     # Modules that define workflows stay sandboxed.
     *(f"temporal_review.workflows.{name}" for name in CONTRACT_MODULES),
+    # Tracing context crosses into workflow code; the SDK's interceptor expects it shared.
+    "opentelemetry",
 )
 
 
@@ -68,6 +70,8 @@ class ReviewPlugin(SimplePlugin):
         notifications: Channels and reviewer contacts (none: reviews notify nobody).
         base_url: The gateway's public URL: notification links open reviews there.
         link_secret: Signs per-reviewer links; give the gateway the same secret.
+        tracing: Trace client calls, workflows and activities with OpenTelemetry (needs
+            the ``tracing`` extra; spans go to the global tracer provider).
     """
 
     def __init__(
@@ -79,6 +83,7 @@ class ReviewPlugin(SimplePlugin):
         notifications: NotificationSettings | None = None,
         base_url: str | None = None,
         link_secret: str | SecretStr | None = None,
+        tracing: bool = False,
     ) -> None:
         for ref, secret in (webhook_secrets or {}).items():
             if not secret:
@@ -103,8 +108,14 @@ class ReviewPlugin(SimplePlugin):
         if include_example_agent:
             workflows.append(ExampleAgentWorkflow)
             activities.append(draft_text)
+        interceptors: list[Any] = []
+        if tracing:
+            from temporalio.contrib.opentelemetry import TracingInterceptor
+
+            interceptors.append(TracingInterceptor())
         super().__init__(
             name="temporal_review.ReviewPlugin",
+            interceptors=interceptors,
             data_converter=_with_pydantic,
             workflows=workflows,
             activities=activities,

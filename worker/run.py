@@ -14,6 +14,7 @@ from temporalio.worker import Worker
 from temporal_review.worker._plugin import ReviewPlugin
 from temporal_review.worker.search_attributes import ensure_search_attributes
 from temporal_review.worker.settings import WorkerSettings
+from temporal_review.worker.tracing import configure_tracing
 from temporal_review.workflows import metrics
 
 log = logging.getLogger("temporal_review.worker")
@@ -50,12 +51,15 @@ def metrics_runtime(bind_address: str) -> Runtime:
 
 async def run_worker(settings: WorkerSettings, stop: asyncio.Event | None = None) -> None:
     """Run a review worker until ``stop`` is set (or for ever)."""
+    if settings.tracing:
+        configure_tracing("temporal-review-worker")
     plugin = ReviewPlugin(
         webhook_secrets=settings.secrets(),
         include_example_agent=settings.example_agent,
         notifications=settings.notification_settings(),
         base_url=settings.base_url,
         link_secret=settings.link_secret,
+        tracing=settings.tracing,
     )
     runtime = (
         metrics_runtime(settings.metrics_bind_address) if settings.metrics_bind_address else None

@@ -53,6 +53,7 @@ class WorkerSettings(BaseSettings):
         metrics_bind_address: ``host:port`` of a Prometheus endpoint with the SDK's and the
             reviews' metrics (``0.0.0.0:9464`` in a container); none when unset.
         log_format: ``text`` or ``json`` (one object per line; never secrets or content).
+        tracing: OpenTelemetry traces over OTLP/HTTP (``OTEL_EXPORTER_OTLP_ENDPOINT``).
     """
 
     model_config = SettingsConfigDict(
@@ -70,6 +71,7 @@ class WorkerSettings(BaseSettings):
     reviewers: list[ReviewerMembership] = Field(default_factory=list)
     metrics_bind_address: str | None = Field(default=None, pattern=r"^[^:\s]+:\d{1,5}$")
     log_format: Literal["text", "json"] = "text"
+    tracing: bool = False
 
     @classmethod
     def settings_customise_sources(
