@@ -53,7 +53,7 @@ def viewer_of(request: Request) -> Viewer | None:
     if session is None:
         return None
     if session.token_digest is not None:
-        actor = _reviewer_by_digest(credentials, session.token_digest)
+        actor = reviewer_by_digest(credentials, session.token_digest)
         return Viewer(actor, session) if actor is not None else None
     if session.user is not None and session.review_id is not None:
         actor = Actor(id=session.user, groups=session.groups)
@@ -83,7 +83,8 @@ def new_login_nonce() -> str:
     return secrets.token_urlsafe(24)
 
 
-def _reviewer_by_digest(credentials: Credentials, wanted: str) -> Actor | None:
+def reviewer_by_digest(credentials: Credentials, wanted: str) -> Actor | None:
+    """The reviewer whose token has digest ``wanted``; every entry is compared (constant time)."""
     found: Actor | None = None
     for stored, principal in credentials.reviewers:  # no early exit: constant time
         if wanted and hmac.compare_digest(stored.encode(), wanted.encode()):

@@ -24,6 +24,7 @@ from temporal_review.gateway.ui.identity import (
     Viewer,
     codec_of,
     new_login_nonce,
+    reviewer_by_digest,
     set_session,
     viewer_of,
 )
@@ -77,11 +78,7 @@ async def login(request: Request) -> Response:
         )
     credentials: Credentials = request.app.state.credentials
     wanted = digest(token) if token else ""
-    found = None
-    for stored, principal in credentials.reviewers:  # every entry compared: constant time
-        if wanted and hmac.compare_digest(stored.encode(), wanted.encode()):
-            found = principal
-    if found is None:
+    if reviewer_by_digest(credentials, wanted) is None:
         retry = new_login_nonce()
         response = page(
             request,

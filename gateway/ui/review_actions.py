@@ -9,6 +9,8 @@ message that says what happened and what to do next.
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -48,6 +50,41 @@ CONFLICTS = {
 }
 
 
+@dataclass(frozen=True)
+class Submission:
+    """One posted action form, checked for session, CSRF, routing and revision."""
+
+    request: Request
+    viewer: Viewer
+    state: ReviewState
+    form: FormData
+    revision: int
+    update_id: str | None  # from the form's nonce: a double submit acts once
+
+    def text(self, key: str) -> str | None:
+        return _text(self.form, key)
+
+    async def send(self, update: Any, params: Any) -> None:
+        await reviews_of(self.request).act(self.state.review_id, update, params, self.update_id)
+
+    def again(self, problem: str, **context: Any) -> Response:
+        """The review page with ``problem`` shown (422: nothing was sent)."""
+        shown = review_context(self.state, self.viewer, problem=problem, **context)
+        return page(self.request, "review.html", shown, viewer=self.viewer, status=422)
+
+
+Handler = Callable[[Submission], Awaitable[Response | None]]
+"""Sends the action, or returns a page saying what to fix."""
+
+DONE = {
+    "claim": "claimed",
+    "release": "released",
+    "respond": "responded",
+    "changes": "changes",
+    "escalate": "escalated",
+}
+
+
 @router.post("/reviews/{review_id}/{action}")
 async def act(request: Request, review_id: ReviewId, action: str) -> Response:
     viewer = viewer_of(request)
@@ -58,162 +95,110 @@ async def act(request: Request, review_id: ReviewId, action: str) -> Response:
         return message_page(request, "Expired form", "Reload the page and try again.", 403, viewer)
     if not viewer.may_open(review_id):
         return message_page(request, "Not yours", "Your link opens another review.", 403, viewer)
-    reviews = reviews_of(request)
-    try:
-        state = await reviews.visible_state(review_id, viewer.actor)
-    except ApiError as err:
-        return message_page(request, "Cannot act", err.message, err.status, viewer)
-    handlers = {
-        "claim": _claim,
-        "release": _release,
-        "respond": _respond,
-        "changes": _request_changes,
-        "escalate": _escalate,
-    }
-    handler = handlers.get(action)
+    handler = HANDLERS.get(action)
     if handler is None:
         return message_page(request, "Unknown action", f"There is no {action!r} here.", 404, viewer)
     revision = _int(form, "revision")
     if revision is None:
         return message_page(request, "Bad form", "The form lacks its revision.", 400, viewer)
+    try:
+        state = await reviews_of(request).visible_state(review_id, viewer.actor)
+    except ApiError as err:
+        return message_page(request, "Cannot act", err.message, err.status, viewer)
     nonce = _text(form, "nonce")
     update_id = f"ui/{action}/{viewer.actor.id}/{nonce}" if nonce else None
     try:
-        refusal = await handler(request, viewer, state, form, revision, update_id)
+        refusal = await handler(Submission(request, viewer, state, form, revision, update_id))
     except ApiError as err:
         return await _refused(request, viewer, review_id, err)
     if refusal is not None:
         return refusal
-    done = {
-        "changes": "changes",
-        "respond": "responded",
-        "claim": "claimed",
-        "release": "released",
-        "escalate": "escalated",
-    }
     if action == "escalate":  # it now belongs to the next tier: back to the inbox
         return RedirectResponse("/ui/?done=escalated", status_code=303)
-    return RedirectResponse(f"/ui/reviews/{review_id}?done={done[action]}", status_code=303)
+    return RedirectResponse(f"/ui/reviews/{review_id}?done={DONE[action]}", status_code=303)
 
 
-async def _claim(
-    request: Request,
-    viewer: Viewer,
-    state: ReviewState,
-    form: FormData,
-    revision: int,
-    update_id: str | None,
-) -> Response | None:
-    params = ClaimInput(reviewer=viewer.actor, revision=revision)
-    await reviews_of(request).act(state.review_id, ReviewWorkflow.claim, params, update_id)
+async def _claim(s: Submission) -> Response | None:
+    await s.send(ReviewWorkflow.claim, ClaimInput(reviewer=s.viewer.actor, revision=s.revision))
     return None
 
 
-async def _release(
-    request: Request,
-    viewer: Viewer,
-    state: ReviewState,
-    form: FormData,
-    revision: int,
-    update_id: str | None,
-) -> Response | None:
-    params = ReleaseInput(reviewer=viewer.actor, revision=revision)
-    await reviews_of(request).act(state.review_id, ReviewWorkflow.release, params, update_id)
+async def _release(s: Submission) -> Response | None:
+    params = ReleaseInput(reviewer=s.viewer.actor, revision=s.revision)
+    await s.send(ReviewWorkflow.release, params)
     return None
 
 
-async def _respond(
-    request: Request,
-    viewer: Viewer,
-    state: ReviewState,
-    form: FormData,
-    revision: int,
-    update_id: str | None,
-) -> Response | None:
-    values = _values(form)
-    answer = forms.answer_from(state.response_spec, values)
+async def _respond(s: Submission) -> Response | None:
+    values = _values(s.form)
+    answer = forms.answer_from(s.state.response_spec, values)
     errors: dict[str, str] = {}
     edits: dict[str, Any] = {}
-    for field in state.fields:
+    for field in s.state.fields:
         key = f"edit.{field.name}"
-        if not field.editable or key not in form:
+        raw = s.form.get(key)
+        if not field.editable or not isinstance(raw, str):
             continue
-        raw = form.get(key)
-        text = raw if isinstance(raw, str) else ""
         if field.kind is FieldKind.JSON:
             try:
-                edited: Any = json.loads(text)
+                edited: Any = json.loads(raw)
             except ValueError:
                 errors[key] = "not valid JSON"
                 continue
         else:
-            edited = text.replace("\r\n", "\n")
+            edited = raw.replace("\r\n", "\n")  # browsers send CRLF line ends
         if edited != field.value:
             edits[field.name] = edited
     try:
-        validate_response(state.response_spec, answer, has_edits=bool(edits))
+        validate_response(s.state.response_spec, answer, has_edits=bool(edits))
     except InvalidResponse as invalid:
         errors.update(forms.problems_by_input(invalid.problems))
     if errors:
-        context = review_context(
-            state, viewer, problem="Some answers need another look.", values=values, errors=errors
+        kept = {k: str(v) for k, v in s.form.items() if k.startswith("edit.")}
+        return s.again(
+            "Some answers need another look.", values=values, errors=errors, edit_values=kept
         )
-        context["edit_values"] = {k: _text(form, k) for k in form if k.startswith("edit.")}
-        return page(request, "review.html", context, viewer=viewer, status=422)
     params = RespondInput(
-        reviewer=viewer.actor,
-        revision=revision,
+        reviewer=s.viewer.actor,
+        revision=s.revision,
         response=answer,
         edits=edits,
-        comment=_text(form, "comment"),
+        comment=s.text("comment"),
     )
-    await reviews_of(request).act(state.review_id, ReviewWorkflow.respond, params, update_id)
+    await s.send(ReviewWorkflow.respond, params)
     return None
 
 
-async def _request_changes(
-    request: Request,
-    viewer: Viewer,
-    state: ReviewState,
-    form: FormData,
-    revision: int,
-    update_id: str | None,
-) -> Response | None:
-    picked = [str(v) for v in form.getlist("change")]
+async def _request_changes(s: Submission) -> Response | None:
+    picked = [str(v) for v in s.form.getlist("change")]
     if not picked:
-        context = review_context(
-            state, viewer, problem="Pick at least one field for the agent to redo."
-        )
-        return page(request, "review.html", context, viewer=viewer, status=422)
+        return s.again("Pick at least one field for the agent to redo.")
     changes = [
-        FieldChange(field=name, instruction=_text(form, f"instruction.{name}")) for name in picked
+        FieldChange(field=name, instruction=s.text(f"instruction.{name}")) for name in picked
     ]
     params = RequestChangesInput(
-        reviewer=viewer.actor, revision=revision, changes=changes, comment=_text(form, "comment")
+        reviewer=s.viewer.actor, revision=s.revision, changes=changes, comment=s.text("comment")
     )
-    await reviews_of(request).act(
-        state.review_id, ReviewWorkflow.request_changes, params, update_id
-    )
+    await s.send(ReviewWorkflow.request_changes, params)
     return None
 
 
-async def _escalate(
-    request: Request,
-    viewer: Viewer,
-    state: ReviewState,
-    form: FormData,
-    revision: int,
-    update_id: str | None,
-) -> Response | None:
-    reason = _text(form, "reason")
+async def _escalate(s: Submission) -> Response | None:
+    reason = s.text("reason")
     if not reason:
-        context = review_context(
-            state, viewer, problem="Say why you escalate: the next reviewer reads it."
-        )
-        return page(request, "review.html", context, viewer=viewer, status=422)
-    params = EscalateInput(actor=viewer.actor, revision=revision, reason=reason[:2000])
-    await reviews_of(request).act(state.review_id, ReviewWorkflow.escalate, params, update_id)
+        return s.again("Say why you escalate: the next reviewer reads it.")
+    params = EscalateInput(actor=s.viewer.actor, revision=s.revision, reason=reason[:2000])
+    await s.send(ReviewWorkflow.escalate, params)
     return None
+
+
+HANDLERS: dict[str, Handler] = {
+    "claim": _claim,
+    "release": _release,
+    "respond": _respond,
+    "changes": _request_changes,
+    "escalate": _escalate,
+}
 
 
 async def _refused(request: Request, viewer: Viewer, review_id: str, err: ApiError) -> Response:

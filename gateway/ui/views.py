@@ -81,6 +81,7 @@ def review_context(
     problem: str | None = None,
     values: forms.FormValues | None = None,
     errors: dict[str, str] | None = None,
+    edit_values: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Everything the review page shows, for this viewer."""
     me = viewer.actor.id
@@ -101,6 +102,7 @@ def review_context(
         "spec": state.response_spec,
         "values": values if values is not None else forms.default_values(state.response_spec),
         "errors": errors or {},
+        "edit_values": edit_values or {},  # what the reviewer typed, kept on a refusal
         "notice": notice,
         "problem": problem,
         "audit": list(reversed(state.audit)),
