@@ -12,9 +12,8 @@ from datetime import timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from temporal_review.worker.settings import GATEWAY_CONFIG_ENV, shared_sources
+from temporal_review.worker.settings import GATEWAY_CONFIG_ENV, SharedFileSettings
 from temporal_review.workflows import (
     ContentField,
     DecisionSpec,
@@ -107,7 +106,7 @@ class ReviewTemplate(BaseModel):
     max_rounds: int | None = None
 
 
-class GatewaySettings(BaseSettings):
+class GatewaySettings(SharedFileSettings):
     """Everything the gateway reads.
 
     Attributes:
@@ -128,10 +127,6 @@ class GatewaySettings(BaseSettings):
             one site (unset: a random one per process).
     """
 
-    model_config = SettingsConfigDict(
-        env_prefix="TEMPORAL_REVIEW_", env_nested_delimiter="__", extra="ignore"
-    )
-
     agent_keys: list[AgentKey] = Field(default_factory=list)
     reviewers: list[ReviewerToken] = Field(default_factory=list)
     trusted_headers: TrustedHeaders = Field(default_factory=TrustedHeaders)
@@ -145,15 +140,3 @@ class GatewaySettings(BaseSettings):
     session_secret: SecretStr | None = Field(default=None, min_length=32)
     log_format: Literal["text", "json"] = "text"
     tracing: bool = False
-
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        """Arguments, then the environment, then the TOML file named by the environment."""
-        return shared_sources(settings_cls, init_settings, env_settings)

@@ -5,15 +5,19 @@ its own task queue."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
+from fastapi import FastAPI
+from playwright.async_api import Browser
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from support.browser import LINK_SECRET, chromium, serving
 from support.gateway import app_for, http
+from support.gateway_process import Stack, process_stack
 from support.reviews import review_plugin
 from temporal_review.worker import (
     ensure_search_attributes,
@@ -88,3 +92,33 @@ async def api(client: Client, task_queue: str, worker: Worker) -> AsyncIterator[
     """The gateway app, on the session's dev server, through httpx's ASGI transport."""
     async with http(app_for(client, task_queue)) as session:
         yield session
+
+
+@pytest.fixture
+def app(client: Client, task_queue: str) -> FastAPI:
+    """The gateway app for browser tests, with signed review links on."""
+    return app_for(client, task_queue, link_secret=LINK_SECRET)
+
+
+@pytest.fixture
+async def site(app: FastAPI) -> AsyncIterator[str]:
+    """``app`` served over real HTTP on loopback; its base URL."""
+    async with serving(app) as base_url:
+        yield base_url
+
+
+@pytest.fixture(scope="session")
+async def browser() -> AsyncIterator[Browser]:
+    """Debian's chromium, driven by Playwright, shared by every browser test."""
+    async with chromium() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def stack(
+    dev_env: WorkflowEnvironment, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Stack]:
+    """A real worker and gateway process for the module, configured by TOML and env."""
+    address = dev_env.client.service_client.config.target_host
+    with process_stack(address, tmp_path_factory.mktemp("gateway-process")) as running:
+        yield running

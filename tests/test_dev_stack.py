@@ -14,16 +14,10 @@ import httpx
 from temporalio.api.sdk.v1 import WorkflowMetadata
 from temporalio.client import Client
 
+from support.processes import free_port
 from temporal_review.worker import ReviewPlugin
 from temporal_review.workflows import ReviewStatus, ReviewWorkflow
 from temporal_review.workflows import search_attributes as sa
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def port_open(port: int) -> bool:

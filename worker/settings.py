@@ -36,7 +36,35 @@ class ReviewerMembership(BaseModel):
     groups: list[str] = Field(default_factory=list)
 
 
-class WorkerSettings(BaseSettings):
+class SharedFileSettings(BaseSettings):
+    """Settings read from arguments, then ``TEMPORAL_REVIEW_*`` variables (nested with
+    ``__``), then the TOML file ``TEMPORAL_REVIEW_CONFIG`` names: the worker and the
+    gateway each read their tables from that one file."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="TEMPORAL_REVIEW_", env_nested_delimiter="__", extra="ignore"
+    )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Arguments, then the environment, then the shared TOML file."""
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        path = os.environ.get(GATEWAY_CONFIG_ENV)
+        if path:
+            if not Path(path).is_file():
+                raise ValueError(f"{GATEWAY_CONFIG_ENV} names {path}, which is not a file")
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=Path(path)))
+        return tuple(sources)
+
+
+class WorkerSettings(SharedFileSettings):
     """What the ``temporal-review worker`` process reads.
 
     Attributes:
@@ -56,10 +84,6 @@ class WorkerSettings(BaseSettings):
         tracing: OpenTelemetry traces over OTLP/HTTP (``OTEL_EXPORTER_OTLP_ENDPOINT``).
     """
 
-    model_config = SettingsConfigDict(
-        env_prefix="TEMPORAL_REVIEW_", env_nested_delimiter="__", extra="ignore"
-    )
-
     task_queue: str = TASK_QUEUE
     webhook_secrets: dict[str, SecretStr] = Field(default_factory=dict)
     max_cached_workflows: int = Field(default=1000, ge=0)
@@ -73,18 +97,6 @@ class WorkerSettings(BaseSettings):
     log_format: Literal["text", "json"] = "text"
     tracing: bool = False
 
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        """Arguments, then the environment, then the shared TOML file."""
-        return shared_sources(settings_cls, init_settings, env_settings)
-
     def secrets(self) -> dict[str, str]:
         """The webhook secrets in clear, for the plugin only."""
         return {ref: secret.get_secret_value() for ref, secret in self.webhook_secrets.items()}
@@ -96,18 +108,3 @@ class WorkerSettings(BaseSettings):
             groups.setdefault(entry.user, [])
             groups[entry.user] += [g for g in entry.groups if g not in groups[entry.user]]
         return self.notifications.with_groups(groups)
-
-
-def shared_sources(
-    settings_cls: type[BaseSettings],
-    init_settings: PydanticBaseSettingsSource,
-    env_settings: PydanticBaseSettingsSource,
-) -> tuple[PydanticBaseSettingsSource, ...]:
-    """Arguments, then the environment, then the TOML file ``TEMPORAL_REVIEW_CONFIG`` names."""
-    sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
-    path = os.environ.get(GATEWAY_CONFIG_ENV)
-    if path:
-        if not Path(path).is_file():
-            raise ValueError(f"{GATEWAY_CONFIG_ENV} names {path}, which is not a file")
-        sources.append(TomlConfigSettingsSource(settings_cls, toml_file=Path(path)))
-    return tuple(sources)

@@ -104,14 +104,7 @@ class Outbox:
     async def tell_parent(self, outcome: ReviewOutcome) -> None:
         """Signal the outcome to the parent agent now, ahead of the queue, so a webhook
         receiver that is down cannot hold the agent up."""
-        parent = workflow.info().parent
-        if parent is None:
-            return
-        handle = workflow.get_external_workflow_handle(parent.workflow_id)
-        try:
-            await handle.signal(outcome_signal(self._review_id), outcome)
-        except FailureError as err:
-            self._note_failure("parent not told the outcome", str(err))
+        await self._signal_parent(outcome_signal(self._review_id), outcome, "told the outcome")
 
     def _lane_of(self, item: OutboxItem, single_lane: bool) -> str:
         return "all" if single_lane else item.lane()
@@ -142,29 +135,44 @@ class Outbox:
         elif item.notification is not None:
             await self._notify(item.notification)
         elif item.parent_notice is not None:
-            parent = workflow.info().parent
-            if parent is None:
-                return
-            handle = workflow.get_external_workflow_handle(parent.workflow_id)
-            try:
-                await handle.signal(changes_requested_signal(self._review_id), item.parent_notice)
-            except FailureError as err:
-                self._note_failure("parent not notified", str(err))
+            signal = changes_requested_signal(self._review_id)
+            await self._signal_parent(signal, item.parent_notice, "notified")
+
+    async def _signal_parent(self, signal: str, arg: object, what: str) -> None:
+        """Signal the parent agent, if any; a failure is audited as ``parent not <what>``."""
+        parent = workflow.info().parent
+        if parent is None:
+            return
+        handle = workflow.get_external_workflow_handle(parent.workflow_id)
+        try:
+            await handle.signal(signal, arg)
+        except FailureError as err:
+            self._note_failure(f"parent not {what}", str(err))
+
+    async def _send(
+        self, activity: str, arg: object, attempt_limit: timedelta, summary: str
+    ) -> str | None:
+        """Run one delivery activity with the delivery retries; the failure reason, if any."""
+        try:
+            await workflow.execute_activity(
+                activity,
+                arg,
+                result_type=DeliveryResult,
+                start_to_close_timeout=attempt_limit,
+                schedule_to_close_timeout=DELIVERY_DEADLINE,
+                retry_policy=DELIVERY_RETRY,
+                summary=summary,
+            )
+        except ActivityError as err:
+            return str(err.cause) if err.cause is not None else str(err)
+        return None
 
     async def _deliver(self, delivery: WebhookDelivery) -> None:
         host = delivery.url.split("/")[2] if delivery.url.count("/") >= 2 else delivery.url
-        try:
-            await workflow.execute_activity(
-                DELIVER_WEBHOOK,
-                delivery,
-                result_type=DeliveryResult,
-                start_to_close_timeout=timedelta(seconds=30),
-                schedule_to_close_timeout=DELIVERY_DEADLINE,
-                retry_policy=DELIVERY_RETRY,
-                summary=f"{delivery.event.type} to {host}",
-            )
-        except ActivityError as err:
-            self._note_failure("webhook failed", f"{delivery.event.id} to {host}: {_reason(err)}")
+        summary = f"{delivery.event.type} to {host}"
+        failed = await self._send(DELIVER_WEBHOOK, delivery, timedelta(seconds=30), summary)
+        if failed is not None:
+            self._note_failure("webhook failed", f"{delivery.event.id} to {host}: {failed}")
 
     async def _plan(self, notice: NotificationNotice) -> None:
         """Queue one item per planned message, each in its destination's lane."""
@@ -177,27 +185,16 @@ class Outbox:
                 summary=f"who hears of {notice.event.type}",
             )
         except ActivityError as err:
-            self._note_failure("notifications not planned", f"{notice.event.id}: {_reason(err)}")
+            reason = str(err.cause) if err.cause is not None else str(err)
+            self._note_failure("notifications not planned", f"{notice.event.id}: {reason}")
             return
         for note in planned:
             self.add(OutboxItem(notification=note))
 
     async def _notify(self, note: Notification) -> None:
         where = f"{note.channel} {note.destination}"
-        try:
-            await workflow.execute_activity(
-                SEND_NOTIFICATION,
-                note,
-                result_type=DeliveryResult,
-                start_to_close_timeout=timedelta(seconds=60),
-                schedule_to_close_timeout=DELIVERY_DEADLINE,
-                retry_policy=DELIVERY_RETRY,
-                summary=f"{note.notice.event.type} via {where}",
-            )
-        except ActivityError as err:
+        summary = f"{note.notice.event.type} via {where}"
+        failed = await self._send(SEND_NOTIFICATION, note, timedelta(seconds=60), summary)
+        if failed is not None:
             event_id = note.notice.event.id
-            self._note_failure("notification failed", f"{event_id} via {where}: {_reason(err)}")
-
-
-def _reason(err: ActivityError) -> str:
-    return str(err.cause) if err.cause is not None else str(err)
+            self._note_failure("notification failed", f"{event_id} via {where}: {failed}")

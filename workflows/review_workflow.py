@@ -19,19 +19,10 @@ from temporalio.exceptions import ApplicationError
 with workflow.unsafe.imports_passed_through():
     # Activity modules and pydantic models: imported once outside the sandbox so replay
     # does not re-import them per workflow and model classes keep one identity.
-    from temporal_review.activities.events import (
-        NotificationNotice,
-        ReviewBrief,
-        ReviewEvent,
-        WebhookDelivery,
-    )
+    from temporal_review.activities.events import ReviewEvent, WebhookDelivery
     from temporal_review.activities.formats import WebhookFormat, carries
     from temporal_review.workflows import checks
-    from temporal_review.workflows.deadlines import (
-        next_deadline,
-        timer_summary,
-        upcoming_deadline,
-    )
+    from temporal_review.workflows.deadlines import next_deadline, timer_summary
     from temporal_review.workflows.messages import (
         ActionQuery,
         ActionResult,
@@ -49,6 +40,7 @@ with workflow.unsafe.imports_passed_through():
         UpdateContentInput,
     )
     from temporal_review.workflows.names import SUBMIT_CONTENT_SIGNAL, review_id_from
+    from temporal_review.workflows.notices import PEOPLE_HEAR_OF, notice_for
     from temporal_review.workflows.outbox import Outbox, lanes_enabled
     from temporal_review.workflows.request import EventType
     from temporal_review.workflows.review_state import ReviewStateMachine
@@ -287,8 +279,9 @@ class ReviewWorkflow:
     # --- side effects ------------------------------------------------------------------
 
     def _on_event(self, event: ReviewEvent, event_type: EventType) -> None:
-        if event_type in _PEOPLE_HEAR_OF and lanes_enabled():
-            self._outbox.add(OutboxItem(notice=self._notice(event)))
+        if event_type in PEOPLE_HEAR_OF and lanes_enabled():
+            notice = notice_for(event, self._state, self._machine.request)
+            self._outbox.add(OutboxItem(notice=notice))
         for callback in self._machine.request.callbacks:
             fmt = WebhookFormat(callback.format)
             if callback.wants(event_type) and carries(fmt, event_type.value):
@@ -297,26 +290,8 @@ class ReviewWorkflow:
                 )
                 self._outbox.add(OutboxItem(webhook=delivery))
 
-    def _notice(self, event: ReviewEvent) -> NotificationNotice:
-        s = self._state
-        brief = ReviewBrief(
-            title=s.title,
-            queue=s.queue,
-            priority=s.priority.value,
-            users=list(s.users),
-            groups=list(s.groups),
-            deadline=s.reminded_for if event.type == "review.reminder" else upcoming_deadline(s),
-            review_url=self._machine.request.review_url,
-            requested_by=event.data.get("requested_by"),
-        )
-        return NotificationNotice(event=event, review=brief)
-
     def _note_failure(self, action: str, detail: str) -> None:
         self._machine.note(SYSTEM, action, detail)
-
-
-_PEOPLE_HEAR_OF = {EventType.CREATED, EventType.ESCALATED, EventType.REMINDER, EventType.UPDATED}
-"""Events the worker's notification channels may carry to reviewers and teams."""
 
 
 def _until(deadline: datetime | None) -> timedelta | None:

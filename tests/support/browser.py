@@ -16,6 +16,8 @@ from playwright.async_api import Browser, Page, async_playwright
 from support.processes import free_port
 
 CHROMIUM = "/usr/bin/chromium"
+LINK_SECRET = "browser-test-link-secret-0123456789abcdef"
+"""The gateway's link secret in browser tests (they sign links with it)."""
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
 
@@ -60,3 +62,20 @@ async def sign_in(page: Page, base_url: str, token: str) -> None:
     await page.goto(f"{base_url}/ui/login")
     await page.fill("#token", token)
     await page.click("button[type=submit]")
+
+
+async def new_page(browser: Browser, *, javascript: bool = True) -> Page:
+    context = await browser.new_context(
+        java_script_enabled=javascript, viewport={"width": 1100, "height": 900}
+    )
+    return await context.new_page()
+
+
+async def reload_until(page: Page, selector: str, text: str, within: float = 30) -> None:
+    """Reload until ``selector`` shows ``text`` (the agent works in the background)."""
+    deadline = asyncio.get_running_loop().time() + within
+    while text not in (await page.locator(selector).inner_text()):
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"{selector} never showed {text!r}")
+        await asyncio.sleep(0.3)
+        await page.reload()

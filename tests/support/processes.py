@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -39,6 +40,12 @@ def running(
             except subprocess.TimeoutExpired:
                 child.kill()
                 child.wait()
+
+
+def crash(child: subprocess.Popen[bytes]) -> None:
+    """SIGKILL: no shutdown handlers, no goodbyes (``running`` then has nothing to stop)."""
+    child.send_signal(signal.SIGKILL)
+    child.wait()
 
 
 def worker_command() -> list[str]:
