@@ -13,6 +13,8 @@ import pytest
 
 from support.gateway_process import AGENT_KEY, OPS_TOKEN, Stack, auth, live_review
 
+pytestmark = pytest.mark.fault
+
 DEEP = 100_000
 HOSTILE_BODIES: list[tuple[str, bytes, int]] = [
     ("deeply nested JSON", b"[" * DEEP + b"]" * DEEP, 422),
